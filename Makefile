@@ -1,0 +1,19 @@
+# vigil.observability: the two commands are `make lab` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+.PHONY: help test test-quick molecule lab lab-down
+
+help:
+	@echo "make test          every check, from a bare machine (lint, sanity, unit, molecule)"
+	@echo "make test-quick    lint + argument specs + unit tests"
+	@echo "make molecule S=<scenario>   one Molecule scenario (after the set-up stages)"
+
+test:
+	tools/test.sh all
+
+test-quick:
+	tools/test.sh quick
+
+molecule:
+	VIGIL_SCENARIOS="$(S)" tools/test.sh setup docker images mirror molecule

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# The test driver behind `make test` and `make test-quick`.
+#
+#   tools/test.sh all          every stage, from a bare machine
+#   tools/test.sh quick        setup + lint + argument specs + unit
+#   tools/test.sh STAGE...     chosen stages (setup docker images mirror yamllint
+#                              ansible-lint sanity argspecs unit molecule)
+#
+# VIGIL_SCENARIOS="role_x tier_y" limits the molecule stage; VIGIL_TEST_ARTIFACTS=upstream
+# takes artifacts from the vendors instead of the local test mirror.
+# Each stage prints its duration; a summary table closes the run.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+venv="$root/.venv"
+export PATH="$venv/bin:$PATH"
+export ANSIBLE_CONFIG="$root/ansible.cfg"
+export PY_COLORS=0 ANSIBLE_FORCE_COLOR=0 ANSIBLE_NOCOLOR=1
+cache="$root/.cache"
+mkdir -p "$cache"
+
+declare -a summary=()
+failed=0
+
+now() { date +%s; }
+fmt() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
+
+stage() {  # stage NAME COMMAND...
+  local name=$1; shift
+  local start; start=$(now)
+  echo "=== stage $name: start $(date -u +%H:%M:%S)"
+  if "$@"; then status=ok; else status=FAILED; failed=1; fi
+  local took=$(( $(now) - start ))
+  echo "=== stage $name: $status in $(fmt $took)"
+  summary+=("$(printf '%-28s %-7s %s' "$name" "$status" "$(fmt $took)")")
+  [ "$status" = ok ]
+}
+
+# --- stages ----------------------------------------------------------------
+
+do_setup() {
+  if [ ! -x "$venv/bin/python" ]; then
+    python3 -m venv "$venv" || return 1
+  fi
+  local stamp="$venv/.requirements.sha256"
+  local want; want=$(sha256sum requirements/test.txt | cut -d' ' -f1)
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    "$venv/bin/pip" install --quiet --upgrade pip && \
+    "$venv/bin/pip" install --quiet -r requirements/test.txt || return 1
+    echo "$want" > "$stamp"
+  fi
+  # ansible.cfg resolves vigil.observability.* from ./collections: link the checkout there.
+  mkdir -p collections/ansible_collections/vigil
+  ln -sfn ../../.. collections/ansible_collections/vigil/observability
+  ansible --version | head -n 1
+}
+
+do_docker() { tools/docker.sh; }
+do_images() { tools/images.sh bookworm trixie; }
+do_mirror() {
+  [ "${VIGIL_TEST_ARTIFACTS:-mirror}" = upstream ] && { echo "artifacts: upstream"; return 0; }
+  python3 tests/artifacts/build.py --out "$cache/test-mirror" && \
+  python3 tests/artifacts/serve.py --root "$cache/test-mirror" --ensure
+}
+do_yamllint() { yamllint --strict .; }
+do_ansible_lint() { ansible-lint --profile production; }
+do_sanity() { tools/sanity.sh; }
+do_argspecs() { python3 tools/check_argument_specs.py roles; }
+do_unit() { python3 -m pytest -q tests/unit; }
+
+do_molecule() {
+  eval "$(python3 tools/test_env.py)" || return 1
+  local scenarios=${VIGIL_SCENARIOS:-$(python3 tools/test_env.py --scenarios)}
+  local rc=0
+  for scenario in $scenarios; do
+    stage "molecule $scenario" molecule test -s "$scenario" || rc=1
+  done
+  return $rc
+}
+
+run() {
+  case $1 in
+    setup) stage setup do_setup ;;
+    docker) stage docker do_docker ;;
+    images) stage images do_images ;;
+    mirror) stage mirror do_mirror ;;
+    yamllint) stage yamllint do_yamllint ;;
+    ansible-lint) stage ansible-lint do_ansible_lint ;;
+    sanity) stage sanity do_sanity ;;
+    argspecs) stage argspecs do_argspecs ;;
+    unit) stage unit do_unit ;;
+    molecule) do_molecule || failed=1 ;;
+    *) echo "unknown stage $1" >&2; return 2 ;;
+  esac
+}
+
+case ${1:-all} in
+  all) set -- setup docker images mirror yamllint ansible-lint sanity argspecs unit molecule ;;
+  quick) set -- setup yamllint ansible-lint argspecs unit ;;
+esac
+
+start_all=$(now)
+for s in "$@"; do
+  run "$s"
+  # Without the toolchain nothing after it can run.
+  if [ $failed -ne 0 ] && [ "$s" = setup ]; then break; fi
+done
+total=$(( $(now) - start_all ))
+
+echo
+echo "=== summary"
+printf '%s\n' "${summary[@]}"
+printf '%-28s %-7s %s\n' total "$([ $failed -eq 0 ] && echo ok || echo FAILED)" "$(fmt $total)"
+exit $failed

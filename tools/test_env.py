@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""Print the environment the Molecule scenarios read (eval "$(tools/test_env.py)").
+
+One setting chooses where artifacts come from: VIGIL_TEST_ARTIFACTS=mirror (default) uses the
+local test mirror (tests/artifacts) and the versions it publishes; VIGIL_TEST_ARTIFACTS=upstream
+uses the vendors' URLs and each role's default version. ``--scenarios`` lists the scenarios in
+the order `make test` runs them.
+"""
+from __future__ import annotations
+
+import glob
+import os
+import shlex
+import sys
+
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# Cheap, foundational scenarios first; the whole stack last.
+ORDER = ("role_", "module_", "tier_", "stack")
+
+
+def scenarios():
+    names = sorted(os.path.basename(os.path.dirname(p)) for p in glob.glob(os.path.join(ROOT, "molecule", "*", "molecule.yml")))
+    return sorted(names, key=lambda n: (next((i for i, p in enumerate(ORDER) if n.startswith(p)), len(ORDER)), n))
+
+
+def role_default_version(component):
+    path = os.path.join(ROOT, "roles", component, "defaults", "main.yml")
+    if not os.path.exists(path):
+        return None
+    with open(path, encoding="utf-8") as handle:
+        return (yaml.safe_load(handle) or {}).get("%s_version" % component)
+
+
+def environment():
+    mode = os.environ.get("VIGIL_TEST_ARTIFACTS", "mirror")
+    if mode not in ("mirror", "upstream"):
+        raise SystemExit("VIGIL_TEST_ARTIFACTS must be 'mirror' or 'upstream', not %r" % mode)
+    with open(os.path.join(ROOT, "tests", "artifacts", "versions.yml"), encoding="utf-8") as handle:
+        published = yaml.safe_load(handle)
+    env = {"VIGIL_TEST_ARTIFACTS": mode, "VIGIL_TEST_MIRROR": "", "VIGIL_TEST_MIRROR_DIR": ""}
+    if mode == "mirror":
+        mirror_dir = os.path.join(ROOT, ".cache", "test-mirror")
+        url_file = mirror_dir + ".url"
+        if not os.path.exists(url_file):
+            raise SystemExit("the test mirror is not served: run `tools/test.sh mirror` first")
+        env["VIGIL_TEST_MIRROR"] = open(url_file, encoding="ascii").read().strip()
+        env["VIGIL_TEST_MIRROR_DIR"] = mirror_dir
+    for component, builds in published.items():
+        if mode == "mirror":
+            version = next((b["version"] for b in builds if b.get("default")), builds[0]["version"])
+        else:
+            version = role_default_version(component) or ""
+        env["VIGIL_TEST_VERSION_%s" % component.upper()] = str(version)
+    # Controller cache of the tests, apart from the operator's own.
+    env["XDG_CACHE_HOME"] = os.path.join(ROOT, ".cache", "controller")
+    env["ANSIBLE_CONFIG"] = os.path.join(ROOT, "ansible.cfg")
+    return env
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--scenarios"]:
+        print(" ".join(scenarios()))
+    else:
+        for key, value in environment().items():
+            print("export %s=%s" % (key, shlex.quote(value)))
