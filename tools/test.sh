@@ -15,7 +15,7 @@ root=$(pwd)
 venv="$root/.venv"
 export PATH="$venv/bin:$PATH"
 export ANSIBLE_CONFIG="$root/ansible.cfg"
-export PY_COLORS=0 ANSIBLE_FORCE_COLOR=0 ANSIBLE_NOCOLOR=1
+export PY_COLORS=0 ANSIBLE_FORCE_COLOR=0 ANSIBLE_NOCOLOR=1 NO_COLOR=1
 cache="$root/.cache"
 mkdir -p "$cache"
 
