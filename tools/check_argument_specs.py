@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Check that every role's meta/argument_specs.yml and defaults/main.yml agree, both ways.
 
 For every role and every entry point:

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Print the Debian archive base URL this host's apt is configured with.
 
 The test harness never names a mirror itself: it reads the one the host

@@ -29,7 +29,9 @@ saved = dict(os.environ)
 ensurepip.bootstrap(upgrade=True, default_pip=True)
 os.environ.clear()
 os.environ.update(saved)  # ensurepip strips PIP_* settings; pip needs them back
-sys.exit(subprocess.call([sys.executable, "-m", "pip", "install"] + sys.argv[1:]))
+# get-pip.py's own switches; plain `pip install` does not know them (and installs neither anyway).
+args = [a for a in sys.argv[1:] if a not in ("--no-setuptools", "--no-wheel")]
+sys.exit(subprocess.call([sys.executable, "-m", "pip", "install"] + args))
 PY
 echo "offline pip bootstrap: $cache/get_pip_${pip_version//./_}.py"
 

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Print the environment the Molecule scenarios read (eval "$(tools/test_env.py)").
 
 One setting chooses where artifacts come from: VIGIL_TEST_ARTIFACTS=mirror (default) uses the
@@ -37,8 +36,12 @@ def environment():
     mode = os.environ.get("VIGIL_TEST_ARTIFACTS", "mirror")
     if mode not in ("mirror", "upstream"):
         raise SystemExit("VIGIL_TEST_ARTIFACTS must be 'mirror' or 'upstream', not %r" % mode)
-    with open(os.path.join(ROOT, "tests", "artifacts", "versions.yml"), encoding="utf-8") as handle:
-        published = yaml.safe_load(handle)
+    published = {}
+    versions_dir = os.path.join(ROOT, "tests", "artifacts", "versions")
+    for name in sorted(os.listdir(versions_dir)):
+        if name.endswith(".yml"):
+            with open(os.path.join(versions_dir, name), encoding="utf-8") as handle:
+                published.update(yaml.safe_load(handle) or {})
     env = {"VIGIL_TEST_ARTIFACTS": mode, "VIGIL_TEST_MIRROR": "", "VIGIL_TEST_MIRROR_DIR": ""}
     if mode == "mirror":
         mirror_dir = os.path.join(ROOT, ".cache", "test-mirror")
@@ -48,11 +51,10 @@ def environment():
         env["VIGIL_TEST_MIRROR"] = open(url_file, encoding="ascii").read().strip()
         env["VIGIL_TEST_MIRROR_DIR"] = mirror_dir
     for component, builds in published.items():
-        if mode == "mirror":
-            version = next((b["version"] for b in builds if b.get("default")), builds[0]["version"])
-        else:
-            version = role_default_version(component) or ""
-        env["VIGIL_TEST_VERSION_%s" % component.upper()] = str(version)
+        pinned = next((b for b in builds if b.get("default")), builds[0])
+        for role in [component] + list(pinned.get("also_for", [])):
+            version = pinned["version"] if mode == "mirror" else (role_default_version(role) or "")
+            env["VIGIL_TEST_VERSION_%s" % role.upper()] = str(version)
     # Controller cache of the tests, apart from the operator's own.
     env["XDG_CACHE_HOME"] = os.path.join(ROOT, ".cache", "controller")
     env["ANSIBLE_CONFIG"] = os.path.join(ROOT, "ansible.cfg")

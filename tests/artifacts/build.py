@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Build the local test mirror: release-layout archives and checksum files, offline-servable.
 
 For products Debian ships, the REAL binaries come out of the Debian package: the suite's
@@ -25,7 +24,6 @@ import shutil
 import subprocess
 import sys
 import tarfile
-import tempfile
 import urllib.request
 import zipfile
 
@@ -205,7 +203,7 @@ def build_debian(debian, component, spec, out, arch):
     members = dict(deb_members(deb))
     extras = {}
     for dep in spec.get("with_packages", []):
-        dep_deb, _ = debian.deb(spec["suite"], dep)
+        dep_deb = debian.deb(spec["suite"], dep)[0]
         extras.update(dict(deb_members(dep_deb)))
     members.update(extras)
     files = {}
@@ -242,9 +240,14 @@ def build_standin(component, spec, out, arch):
     return "stand-in (test double, not the product)"
 
 
-def load_versions(path=os.path.join(HERE, "versions.yml")):
-    with open(path, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+def load_versions(directory=os.path.join(HERE, "versions")):
+    """Merge every versions/<component>.yml into {component: [builds]}."""
+    versions = {}
+    for name in sorted(os.listdir(directory)):
+        if name.endswith(".yml"):
+            with open(os.path.join(directory, name), encoding="utf-8") as handle:
+                versions.update(yaml.safe_load(handle) or {})
+    return versions
 
 
 def main():
@@ -266,7 +269,7 @@ def main():
                 with open(os.path.join(HERE, "standins", "%s.py" % spec.get("builder", component)), "rb") as handle:
                     key = sha256(key.encode() + handle.read())
                 for extra in spec.get("sources", []):
-                    for base, _, names in os.walk(os.path.join(HERE, "standins", extra)):
+                    for base, _dirs, names in os.walk(os.path.join(HERE, "standins", extra)):
                         for name in sorted(names):
                             with open(os.path.join(base, name), "rb") as handle:
                                 key = sha256(key.encode() + name.encode() + handle.read())

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Serve the local test mirror over HTTP on loopback, for the controller's downloads.
 
 ``--ensure`` starts a detached server unless one already answers for this mirror, waits until it
@@ -86,7 +85,7 @@ def main():
            "--port", str(args.port), "--idle", str(args.idle), "--lifetime", str(args.lifetime)]
     subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,  # noqa: S603
                      stderr=open(root.rstrip("/") + ".log", "ab"), start_new_session=True)
-    for _ in range(100):
+    for _attempt in range(100):
         if os.path.exists(url_file):
             url = open(url_file, encoding="ascii").read().strip()
             if answers(url):
