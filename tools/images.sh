@@ -6,11 +6,14 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 suites=${*:-bookworm trixie}
 mirror=$(python3 "$here/debian_mirror.py")
-packages=systemd,systemd-sysv,python3,ca-certificates,procps,iproute2,sudo
+# python3-yaml serves the test stand-ins (tests/artifacts/standins), not the roles.
+packages=systemd,systemd-sysv,python3,ca-certificates,procps,iproute2,sudo,python3-yaml
+# An image built from another recipe (package list, masked units) is rebuilt.
+recipe=$(printf '%s\n' "$packages" "v2" | sha256sum | cut -c1-16)
 
 for suite in $suites; do
   image="vigil/debian-systemd:$suite"
-  if docker image inspect "$image" >/dev/null 2>&1; then
+  if [ "$(docker image inspect -f '{{ index .Config.Labels "vigil.recipe" }}' "$image" 2>/dev/null)" = "$recipe" ]; then
     echo "image $image: present"
     continue
   fi
@@ -26,7 +29,7 @@ for suite in $suites; do
   done
   rm -f "$root"/var/cache/apt/archives/*.deb "$root.log"
   tar -C "$root" -c . | docker import \
-    -c 'CMD ["/lib/systemd/systemd"]' -c 'ENV container=docker' - "$image" >/dev/null
+    -c 'CMD ["/lib/systemd/systemd"]' -c 'ENV container=docker' -c "LABEL vigil.recipe=$recipe" - "$image" >/dev/null
   rm -rf "$root"; trap - EXIT
   echo "image $image: built"
 done
