@@ -1,0 +1,105 @@
+# Private to the vigil.observability collection: no compatibility promise outside it.
+# Copyright: vigil.observability contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Exceptions shared by the collection's API clients and modules.
+
+Every failure a module can report is a ``VigilError``; modules turn it into
+``fail_json(msg=str(error), **error.details())``, so the message always names the cause.
+"""
+
+from __future__ import annotations
+
+# What an HTTP status means for the person running the playbook.
+_STATUS_HINTS = {
+    400: "bad request",
+    401: "authentication failed: wrong or missing credentials (token or username/password)",
+    403: "permission denied: the credentials lack the permission for this action",
+    404: "not found",
+    409: "conflict",
+    412: "precondition failed (version mismatch)",
+    413: "request too large",
+    422: "unprocessable entity",
+    429: "rate limited",
+    500: "Grafana internal server error",
+    502: "bad gateway",
+    503: "service unavailable",
+    504: "gateway timeout",
+}
+
+
+class VigilError(Exception):
+    """Base class: a failure with a clean, human readable message."""
+
+    def details(self):
+        """Extra keys for ``fail_json``."""
+        return {}
+
+
+class ValidationError(VigilError):
+    """Input that the module refuses before talking to the server."""
+
+
+class ConnectionFailure(VigilError):
+    """The server could not be reached at all (DNS, refused, TLS, timeout)."""
+
+    def __init__(self, url, reason):
+        self.url = url
+        self.reason = reason
+        super(ConnectionFailure, self).__init__("cannot reach %s: %s" % (url, reason))
+
+    def details(self):
+        return {"url": self.url}
+
+
+class ApiError(VigilError):
+    """An HTTP error answer: status, the server's own message and the request it answered."""
+
+    def __init__(self, status, method, url, body=None, context=None):
+        self.status = status
+        self.method = method
+        self.url = url
+        self.body = body
+        self.context = context
+        super(ApiError, self).__init__(self._message())
+
+    @property
+    def server_message(self):
+        """The message Grafana put in the body, in any of its error body shapes."""
+        body = self.body
+        if isinstance(body, dict):
+            for key in ("message", "error", "msg"):
+                if body.get(key):
+                    return str(body[key])
+            if isinstance(body.get("body"), dict) and body["body"].get("message"):
+                return str(body["body"]["message"])
+            return ""
+        if body is None:
+            return ""
+        return str(body).strip()[:500]
+
+    @property
+    def message_id(self):
+        if isinstance(self.body, dict):
+            return self.body.get("messageId") or self.body.get("status") or ""
+        return ""
+
+    def _message(self):
+        hint = _STATUS_HINTS.get(self.status, "HTTP error")
+        parts = ["%s %s failed with HTTP %s (%s)" % (self.method, self.url, self.status, hint)]
+        if self.server_message:
+            parts.append("Grafana says: %s" % self.server_message)
+        if self.context:
+            parts.append(self.context)
+        return "; ".join(parts)
+
+    def with_context(self, context):
+        """The same error with an explanation of what the module was doing."""
+        return ApiError(self.status, self.method, self.url, self.body, context=context)
+
+    def details(self):
+        out = {"status": self.status, "url": self.url, "method": self.method}
+        if isinstance(self.body, dict):
+            out["response"] = self.body
+        elif self.body:
+            out["response"] = {"text": str(self.body)[:2000]}
+        return out

@@ -1,0 +1,159 @@
+# Copyright: vigil.observability contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Shared fixtures of the unit tests.
+
+- ``fake_grafana``: the stateful Grafana double on a free loopback port, with an Admin, an
+  Editor and a Viewer token and users. When a test ends, every exchange it recorded is
+  validated against Grafana's OpenAPI spec (requests only for those our modules sent).
+- ``grafana``: runs a module in-process the way Ansible does (module args patched in,
+  ``exit_json``/``fail_json`` output captured from stdout) against the double.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import io
+import json
+import os
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+COLLECTIONS = os.path.join(ROOT, "collections")
+FAKES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fakes")
+for _path in (COLLECTIONS, FAKES):
+    if _path not in sys.path:
+        sys.path.insert(0, _path)
+
+from ansible.module_utils import basic  # noqa: E402  pylint: disable=wrong-import-position
+
+from fake_grafana import FakeGrafana  # noqa: E402  pylint: disable=wrong-import-position
+import openapi_check  # noqa: E402  pylint: disable=wrong-import-position
+
+try:
+    from ansible.module_utils.testing import patch_module_args  # ansible-core >= 2.19
+except ImportError:  # pragma: no cover - older ansible-core: the classic _ANSIBLE_ARGS way
+    @contextlib.contextmanager
+    def patch_module_args(args=None):
+        saved = basic._ANSIBLE_ARGS
+        basic._ANSIBLE_ARGS = json.dumps({"ANSIBLE_MODULE_ARGS": args or {}}).encode("utf-8")
+        try:
+            yield
+        finally:
+            basic._ANSIBLE_ARGS = saved
+
+ADMIN_TOKEN = "glsa_admin_0123456789abcdef"
+EDITOR_TOKEN = "glsa_editor_0123456789abcdef"
+VIEWER_TOKEN = "glsa_viewer_0123456789abcdef"
+USERS = {"admin": "admin-pw", "editor": "editor-pw", "viewer": "viewer-pw"}
+SHARED_DASHBOARDS = os.path.join(os.path.dirname(openapi_check.SPEC_PATH), "..", "dashboards")
+OUR_AGENT = "vigil.observability"
+
+
+def run_ansible_module(module_path, args, check_mode=False, diff=False):
+    """Run ``module_path.main()`` with ``args`` as Ansible would; the parsed result dict."""
+    full = dict(args)
+    full["_ansible_check_mode"] = check_mode
+    full["_ansible_diff"] = diff
+    module = importlib.import_module(module_path)
+    out = io.StringIO()
+    with patch_module_args(full), contextlib.redirect_stdout(out):
+        try:
+            module.main()
+        except SystemExit:
+            pass
+    text = out.getvalue().strip()
+    if not text:
+        raise AssertionError("%s printed no result" % module_path)
+    return json.loads(text[text.index("{"):])
+
+
+class Runner(object):
+    """Runs collection modules against one double."""
+
+    def __init__(self, fake):
+        self.fake = fake
+
+    def connection(self, auth="token"):
+        conn = {"url": self.fake.url}
+        if auth == "token":
+            conn["token"] = ADMIN_TOKEN
+        elif auth == "editor":
+            conn["token"] = EDITOR_TOKEN
+        elif auth == "viewer":
+            conn["token"] = VIEWER_TOKEN
+        elif auth == "basic":
+            conn.update(username="admin", password=USERS["admin"])
+        elif auth == "editor-basic":
+            conn.update(username="editor", password=USERS["editor"])
+        elif auth == "none":
+            pass
+        else:
+            raise ValueError(auth)
+        return conn
+
+    def run(self, module, args, check=False, diff=True, auth="token", collection="vigil.observability"):
+        full = self.connection(auth) if auth else {}
+        full.update(args)
+        namespace, name = collection.split(".")
+        return run_ansible_module("ansible_collections.%s.%s.plugins.modules.%s" % (namespace, name, module),
+                                  full, check_mode=check, diff=diff)
+
+    def mark(self):
+        """The request sequence number now; pass it to ``writes()``."""
+        return self.fake.seq
+
+    def writes(self, since=0):
+        return self.fake.writes(since)
+
+    def requests(self, since=0):
+        return [r for r in self.fake.requests if r["seq"] > since]
+
+
+def check_exchanges(fake):
+    spec = openapi_check.spec()
+    problems = []
+    for entry in fake.requests:
+        agent = ""
+        for key, value in entry["headers"].items():
+            if key.lower() == "user-agent":
+                agent = value
+        problems.extend(spec.check(entry, check_request=agent.startswith(OUR_AGENT)))
+    return problems
+
+
+@pytest.fixture
+def fake_grafana():
+    fake = fake_grafana_server()
+    yield fake
+    fake.stop()
+    problems = check_exchanges(fake)
+    assert not problems, "exchanges that do not match Grafana's OpenAPI spec:\n" + "\n".join(problems[:50])
+
+
+def fake_grafana_server():
+    fake = FakeGrafana(admin_password=USERS["admin"]).start()
+    fake.add_token(ADMIN_TOKEN, "Admin", name="admin-sa")
+    fake.add_token(EDITOR_TOKEN, "Editor", name="editor-sa")
+    fake.add_token(VIEWER_TOKEN, "Viewer", name="viewer-sa")
+    fake.add_user("editor", USERS["editor"], "Editor")
+    fake.add_user("viewer", USERS["viewer"], "Viewer")
+    return fake
+
+
+@pytest.fixture
+def grafana(fake_grafana):  # pylint: disable=redefined-outer-name
+    return Runner(fake_grafana)
+
+
+@pytest.fixture(scope="session")
+def real_dashboards():
+    """The shared real dashboards: file name -> parsed JSON (read once)."""
+    out = {}
+    for name in sorted(os.listdir(SHARED_DASHBOARDS)):
+        if name.endswith(".json"):
+            with open(os.path.join(SHARED_DASHBOARDS, name), encoding="utf-8") as handle:
+                out[name] = json.load(handle)
+    return out
