@@ -4,12 +4,17 @@ For every role and every entry point:
 - each option has a ``type`` (nested ``options`` too) and a ``description``;
 - each option that is not ``required`` has a default in defaults/main.yml;
 - a ``required`` option has no default (a default would make "required" a lie);
-- a literal default matches the declared type (templated values are not judged).
+- a literal default matches the declared type (templated values are not judged);
+- a ``default:`` written in the spec (what ansible-doc shows) equals defaults/main.yml.
 And for the role as a whole: every key of defaults/main.yml is an option of some entry point.
 Exit status 1 and one line per problem when anything disagrees.
+
+``--write-defaults`` copies each value of defaults/main.yml into the spec's ``default:`` (so
+``ansible-doc -t role`` shows it), keeping the files' layout and comments.
 """
 from __future__ import annotations
 
+import io
 import os
 import sys
 
@@ -92,12 +97,50 @@ def check_role(role_dir):
                 problems.append("%s: default of %s is a bool, the spec says int" % (where, name))
             if "choices" in spec and not _templated(value) and value not in spec["choices"]:
                 problems.append("%s: default %r of %s is not one of %s" % (where, value, name, spec["choices"]))
+            if "default" in spec and spec["default"] != value:
+                problems.append("%s: spec default of %s is %r, defaults/main.yml says %r"
+                                % (where, name, spec["default"], value))
     for name in sorted(set(defaults) - all_options):
         problems.append("%s: default %s is in no argument spec" % (role, name))
     return problems
 
 
+def write_defaults(role_dir):
+    """Copy defaults/main.yml values into the spec's ``default:`` keys (round-trip, comments kept)."""
+    from ruamel.yaml import YAML  # ansible-lint's dependency; only needed for --write-defaults
+
+    spec_path = os.path.join(role_dir, "meta", "argument_specs.yml")
+    defaults_path = os.path.join(role_dir, "defaults", "main.yml")
+    if not os.path.exists(spec_path) or not os.path.exists(defaults_path):
+        return
+    with open(defaults_path, encoding="utf-8") as handle:
+        defaults = yaml.safe_load(handle) or {}
+    rt = YAML()
+    rt.preserve_quotes = True
+    rt.explicit_start = True
+    rt.width = 150
+    rt.indent(mapping=2, sequence=4, offset=2)
+    with open(spec_path, encoding="utf-8") as handle:
+        doc = rt.load(handle)
+    for entry_spec in (doc.get("argument_specs") or {}).values():
+        for name, spec in ((entry_spec or {}).get("options") or {}).items():
+            if name in defaults and not spec.get("required"):
+                keys = list(spec.keys())
+                position = keys.index("type") + 1 if "type" in keys else len(keys)
+                if "default" in spec:
+                    del spec["default"]
+                spec.insert(position, "default", defaults[name])
+    out = io.StringIO()
+    rt.dump(doc, out)
+    with open(spec_path, "w", encoding="utf-8") as handle:
+        handle.write("\n".join(line.rstrip() for line in out.getvalue().splitlines()) + "\n")
+
+
 def main(argv):
+    if argv[:1] == ["--write-defaults"]:
+        for role_dir in argv[1:]:
+            write_defaults(role_dir)
+        return 0
     roots = argv or ["roles"]
     problems = []
     count = 0

@@ -85,3 +85,20 @@ def test_every_entry_point_is_checked(tmp_path):
     """
     role = make_role(tmp_path, "demo_port: 9100\ndemo_name: x\n", specs, ("main", "install"))
     assert checker.check_role(role) == ["demo:install: option demo_url has no default in defaults/main.yml"]
+
+
+def test_spec_default_must_match_defaults(tmp_path):
+    specs = SPECS.replace("type: int\n", "type: int\n            default: 9200\n")
+    role = make_role(tmp_path, "demo_port: 9100\ndemo_name: x\n", specs)
+    assert checker.check_role(role) == ["demo:main: spec default of demo_port is 9200, defaults/main.yml says 9100"]
+
+
+def test_write_defaults_fills_the_spec(tmp_path):
+    role = make_role(tmp_path, "demo_port: 9100\ndemo_name: '2.0'\n", SPECS)
+    checker.write_defaults(role)
+    assert checker.check_role(role) == []
+    with open(os.path.join(role, "meta", "argument_specs.yml"), encoding="utf-8") as handle:
+        text = handle.read()
+    assert text.startswith("---\n")
+    assert "default: 9100" in text
+    assert "default: '2.0'" in text  # a string stays a string
