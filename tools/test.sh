@@ -52,7 +52,7 @@ do_setup() {
   # ansible.cfg resolves vigil.observability.* from ./collections: link the checkout there.
   mkdir -p collections/ansible_collections/vigil
   ln -sfn ../../.. collections/ansible_collections/vigil/observability
-  ansible --version | head -n 1
+  ansible --version | sed -n 1p
 }
 
 do_docker() { tools/docker.sh; }
