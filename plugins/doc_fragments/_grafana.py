@@ -19,8 +19,8 @@ options:
     required: true
   token:
     description:
-      - Service-account token, sent as C(Authorization: Bearer). A token always acts in the
-        organisation it belongs to, so O(org_id) is ignored with it.
+      - Service-account token, sent in the C(Authorization) header as a Bearer token. A token always
+        acts in the organisation it belongs to, so O(org_id) is ignored with it.
       - Falls back to the E(GRAFANA_TOKEN) environment variable.
       - Mutually exclusive with O(username).
     type: str

@@ -190,6 +190,11 @@ folders_created:
   type: list
   elements: dict
   sample: [{"uid": "b1f3kq0x9y2zab3c4d5e6f7g8h", "title": "Linux", "parent_uid": "platform"}]
+action:
+  description: With one dashboard, what was (or in check mode would be) done to it; null in bulk mode (see RV(dashboards)).
+  returned: always
+  type: str
+  sample: update
 applied:
   description: Uids written (or deleted) before a failure in bulk mode; on success, all changed uids.
   returned: always
@@ -504,9 +509,11 @@ def apply(module):
                         after_header="%s (%s)" % (entry["uid"], entry["source"]))
             diffs.append(diff)
 
-    out = dict(changed=bool(applied) or bool(extra.get("folders_created")), dashboards=results, applied=applied, **extra)
+    out = dict(changed=bool(applied) or bool(extra.get("folders_created")), dashboards=results, applied=applied,
+               action=None, **extra)
     if len(results) == 1:
         out["dashboard"] = results[0]
+        out["action"] = results[0]["action"]
     if module._diff:
         if len(entries) == 1:
             out["diff"] = diffs[0] if diffs else {"before": {}, "after": {}}

@@ -145,7 +145,7 @@ def build_resource(params):
 
     return _resource.Resource(
         "folder", read=("GET", item), create=create, update=update, delete=delete,
-        view=lambda raw: folder_view(raw, with_description), summary=summary)
+        view=lambda raw: folder_view(raw, with_description), summary=summary, label="folder %r" % uid)
 
 
 def main():

@@ -67,7 +67,11 @@ def run_ansible_module(module_path, args, check_mode=False, diff=False):
     text = out.getvalue().strip()
     if not text:
         raise AssertionError("%s printed no result" % module_path)
-    return json.loads(text[text.index("{"):])
+    result = json.loads(text[text.index("{"):])
+    # ansible-core 2.19 reports warnings as structured summaries; tests read the message text.
+    result["warnings"] = [w["event"]["msg"] if isinstance(w, dict) and "event" in w else w
+                          for w in result.get("warnings", [])]
+    return result
 
 
 class Runner(object):
@@ -112,7 +116,7 @@ class Runner(object):
         return [r for r in self.fake.requests if r["seq"] > since]
 
 
-def check_exchanges(fake):
+def check_exchanges(fake, check_requests=True):
     spec = openapi_check.spec()
     problems = []
     for entry in fake.requests:
@@ -120,16 +124,22 @@ def check_exchanges(fake):
         for key, value in entry["headers"].items():
             if key.lower() == "user-agent":
                 agent = value
-        problems.extend(spec.check(entry, check_request=agent.startswith(OUR_AGENT)))
+        problems.extend(spec.check(entry, check_request=check_requests and agent.startswith(OUR_AGENT)))
     return problems
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "invalid_request(reason): the test sends a request that breaks Grafana's "
+                                       "spec on purpose (bad input passed through); only responses are validated")
+
+
 @pytest.fixture
-def fake_grafana():
+def fake_grafana(request):
     fake = fake_grafana_server()
     yield fake
     fake.stop()
-    problems = check_exchanges(fake)
+    marker = request.node.get_closest_marker("invalid_request")
+    problems = check_exchanges(fake, check_requests=marker is None)
     assert not problems, "exchanges that do not match Grafana's OpenAPI spec:\n" + "\n".join(problems[:50])
 
 

@@ -441,13 +441,14 @@ class RawBody(object):
 
 
 class Injected(object):
-    def __init__(self, method, pattern, status, body, times, headers):
+    def __init__(self, method, pattern, status, body, times, headers, after):
         self.method = method
         self.pattern = re.compile(pattern)
         self.status = status
         self.body = body
         self.times = times
         self.headers = headers or {}
+        self.after = after
 
 
 class FakeGrafana(object):
@@ -474,7 +475,8 @@ class FakeGrafana(object):
         self._server.fake = self
         self._server.verbose = self.verbose
         self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-grafana", daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
+                                        name="fake-grafana", daemon=True)
         self._thread.start()
         return self
 
@@ -514,9 +516,10 @@ class FakeGrafana(object):
     def org(self, org_id=1):
         return self.state.orgs[org_id]
 
-    def inject(self, method, pattern, status, body=None, times=1, headers=None):
-        """The next ``times`` requests matching ``method`` and the path regex get this answer."""
-        self.injected.append(Injected(method, pattern, status, body, times, headers))
+    def inject(self, method, pattern, status, body=None, times=1, headers=None, after=0):
+        """After letting ``after`` matching requests through, the next ``times`` requests matching
+        ``method`` ("*" for any) and the path regex get this answer instead of the real one."""
+        self.injected.append(Injected(method, pattern, status, body, times, headers, after))
 
     def record(self, method, raw_path, path, headers, body, status, payload):
         self.seq += 1
@@ -545,6 +548,9 @@ class FakeGrafana(object):
     def dispatch(self, method, raw_path, path, query, headers, body, raw):
         for inj in list(self.injected):
             if inj.method in (method, "*") and inj.pattern.search(path):
+                if inj.after > 0:
+                    inj.after -= 1
+                    continue
                 inj.times -= 1
                 if inj.times <= 0:
                     self.injected.remove(inj)
