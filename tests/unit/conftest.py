@@ -140,6 +140,15 @@ def _empty_ca_bundle(tmp_path_factory):
     return str(path)
 
 
+def stop_and_check(fakes, check_requests=True):
+    """Stop the doubles and validate everything they recorded against Grafana's spec."""
+    problems = []
+    for fake in fakes:
+        fake.stop()
+        problems.extend(check_exchanges(fake, check_requests))
+    assert not problems, "exchanges that do not match Grafana's OpenAPI spec:\n" + "\n".join(problems[:50])
+
+
 @pytest.fixture
 def fake_grafana(request, monkeypatch, _empty_ca_bundle):
     # The double speaks plain HTTP. open_url builds a TLS context for every request anyway and
@@ -148,10 +157,7 @@ def fake_grafana(request, monkeypatch, _empty_ca_bundle):
     monkeypatch.setenv("SSL_CERT_FILE", _empty_ca_bundle)
     fake = fake_grafana_server()
     yield fake
-    fake.stop()
-    marker = request.node.get_closest_marker("invalid_request")
-    problems = check_exchanges(fake, check_requests=marker is None)
-    assert not problems, "exchanges that do not match Grafana's OpenAPI spec:\n" + "\n".join(problems[:50])
+    stop_and_check([fake], check_requests=request.node.get_closest_marker("invalid_request") is None)
 
 
 def fake_grafana_server():
@@ -167,6 +173,20 @@ def fake_grafana_server():
 @pytest.fixture
 def grafana(fake_grafana):  # pylint: disable=redefined-outer-name
     return Runner(fake_grafana)
+
+
+@pytest.fixture
+def grafana_factory(monkeypatch, _empty_ca_bundle):
+    """Makes independent doubles (each with its Runner), validated against the spec at the end."""
+    monkeypatch.setenv("SSL_CERT_FILE", _empty_ca_bundle)
+    fakes = []
+
+    def make():
+        fakes.append(fake_grafana_server())
+        return Runner(fakes[-1])
+
+    yield make
+    stop_and_check(fakes)
 
 
 @pytest.fixture(scope="session")

@@ -60,6 +60,9 @@ KNOWN_GAPS = {
         "GET /health declares 503 as internalServerError (an ErrorResponseBody with `message`), but apiHealthHandler "
         "answers the health document itself with \"database\": \"failing\" (grafana-api.md 2). 503 is checked "
         "against healthResponse."),
+    "frontend-settings": (
+        "GET /api/frontend/settings (buildInfo.version; community.grafana reads it on every call) is served by "
+        "the frontend API and absent from the spec; its answer is not checked."),
     "targetOrgId": (
         "The authentication middleware accepts ?targetOrgId= on every endpoint (grafana-api.md 1); no operation "
         "declares it. It is accepted everywhere."),
@@ -138,8 +141,8 @@ class OpenApi(object):
         method, route = entry["method"], entry["route"]
         if method == "HEAD":
             method = "GET"
-        if not route.startswith("/api/"):
-            return []  # /healthz, /__fake__/... are not part of the HTTP API
+        if not route.startswith("/api/") or route == "/api/frontend/settings":
+            return []  # /healthz, /__fake__/... are not part of the HTTP API; see KNOWN_GAPS
         template, op = self.operation(method, route)
         if op is None:
             return ["%s %s: no such operation in the spec" % (method, route)]
