@@ -19,7 +19,7 @@ description:
     C(id), C(updated), C(orgID) and provenance are ignored.
   - Idempotent; supports check mode and diff.
 author:
-  - vigil.observability maintainers
+  - vigil.observability maintainers (@vigil)
 options:
   uid:
     description:
@@ -101,7 +101,7 @@ extends_documentation_fragment:
   - vigil.observability._state
 attributes:
   check_mode:
-    description: No request that changes anything is sent in check mode; RV(changed) is what a real run would report.
+    description: No request that changes anything is sent in check mode; C(changed) is what a real run would report.
     support: full
   diff_mode:
     description: Shows the normalised rule (and the group interval when managed) before and after.

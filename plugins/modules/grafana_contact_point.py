@@ -23,7 +23,7 @@ description:
     C(X-Disable-Provenance) on every write.
   - Idempotent; supports check mode and diff; secrets are masked everywhere in the output.
 author:
-  - vigil.observability maintainers
+  - vigil.observability maintainers (@vigil)
 options:
   uid:
     description:
@@ -71,7 +71,7 @@ options:
         Admin), otherwise falls back to V(on_create).
       - V(on_create) only compares whether each secret is set, so re-runs are idempotent but a
         rotated secret alone is not noticed (it is sent with any other change).
-      - V(always) sends the secrets on every run and reports RV(changed) every time.
+      - V(always) sends the secrets on every run and reports C(changed) every time.
     type: str
     choices: [auto, always, on_create]
     default: auto
@@ -81,7 +81,7 @@ extends_documentation_fragment:
   - vigil.observability._state
 attributes:
   check_mode:
-    description: No request that changes anything is sent in check mode; RV(changed) is what a real run would report.
+    description: No request that changes anything is sent in check mode; C(changed) is what a real run would report.
     support: full
   diff_mode:
     description:

@@ -20,12 +20,12 @@ description:
   - Writes use C(overwrite=true), so a dashboard edited in the UI meanwhile is replaced rather
     than failing with HTTP 412 (version mismatch).
 author:
-  - vigil.observability maintainers
+  - vigil.observability maintainers (@vigil)
 options:
   dashboard:
     description:
-      - The dashboard model as a dict (what Grafana's "Export > JSON" produces). An API export
-        wrapped as C({"dashboard": {...}, "meta": {...}}) is unwrapped.
+      - The dashboard model as a dict (what Grafana's "Export > JSON" produces). An API export,
+        where the model sits under a C(dashboard) key next to C(meta), is unwrapped.
       - Mutually exclusive with O(path).
     type: dict
   path:
@@ -86,7 +86,7 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     description:
-      - Nothing is written in check mode, folders included; RV(changed) and each RV(dashboards[].action)
+      - Nothing is written in check mode, folders included; C(changed) and each RV(dashboards[].action)
         say what a real run would do.
     support: full
   diff_mode:

@@ -17,7 +17,7 @@ description:
     RV(secrets) what it did.
   - Idempotent; supports check mode and diff.
 author:
-  - vigil.observability maintainers
+  - vigil.observability maintainers (@vigil)
 options:
   uid:
     description:
@@ -54,7 +54,7 @@ options:
     type: bool
   basic_auth_user:
     description:
-      - Basic-auth user towards the backend (the password goes into O(secure_json_data.basicAuthPassword)).
+      - Basic-auth user towards the backend (the password goes into C(basicAuthPassword) in O(secure_json_data)).
     type: str
   user:
     description:
@@ -83,7 +83,7 @@ options:
       - V(on_create) sends secrets when the data source is created, when a given secret key is not
         set in Grafana yet, and with any other change; an equal set of keys counts as unchanged, so
         re-runs are idempotent but a rotated secret is not noticed.
-      - V(always) sends them on every run and reports RV(changed) every time, because Grafana cannot
+      - V(always) sends them on every run and reports C(changed) every time, because Grafana cannot
         tell whether they differ.
     type: str
     choices: [always, on_create]
@@ -93,7 +93,7 @@ extends_documentation_fragment:
   - vigil.observability._state
 attributes:
   check_mode:
-    description: No request that changes anything is sent in check mode; RV(changed) is what a real run would report.
+    description: No request that changes anything is sent in check mode; C(changed) is what a real run would report.
     support: full
   diff_mode:
     description: Shows the compared fields before and after; secrets appear only as V([REDACTED]) or V([REDACTED:changed]).
@@ -138,7 +138,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 datasource:
-  description: The data source after the run (predicted in check mode; null after O(state=absent)); secrets only as RV(datasource.secureJsonFields).
+  description: The data source after the run (predicted in check mode; null after O(state=absent)); secrets only as C(secureJsonFields).
   returned: always
   type: dict
   sample: {"uid": "prometheus", "name": "Prometheus", "type": "prometheus", "url": "http://prometheus:9090",

@@ -14,7 +14,7 @@ description:
     parent moves the folder with C(POST /api/folders/<uid>/move).
   - Idempotent; supports check mode and diff.
 author:
-  - vigil.observability maintainers
+  - vigil.observability maintainers (@vigil)
 options:
   uid:
     description:
@@ -44,7 +44,7 @@ extends_documentation_fragment:
   - vigil.observability._state
 attributes:
   check_mode:
-    description: No request that changes anything is sent in check mode; RV(changed) is what a real run would report.
+    description: No request that changes anything is sent in check mode; C(changed) is what a real run would report.
     support: full
   diff_mode:
     description: Shows the folder's uid, title, parent and description before and after.

@@ -16,7 +16,7 @@ description:
   - Updates send the current C(version), so a concurrent change is reported (HTTP 409) instead of lost.
   - Idempotent; supports check mode and diff.
 author:
-  - vigil.observability maintainers
+  - vigil.observability maintainers (@vigil)
 options:
   name:
     description:
@@ -75,7 +75,7 @@ extends_documentation_fragment:
   - vigil.observability._state
 attributes:
   check_mode:
-    description: No request that changes anything is sent in check mode; RV(changed) is what a real run would report.
+    description: No request that changes anything is sent in check mode; C(changed) is what a real run would report.
     support: full
   diff_mode:
     description: Shows the normalised intervals before and after.

@@ -20,7 +20,7 @@ description:
   - O(state=absent) resets the tree to Grafana's default (C(DELETE .../policies)).
   - Idempotent; supports check mode and diff.
 author:
-  - vigil.observability maintainers
+  - vigil.observability maintainers (@vigil)
 options:
   receiver:
     description:
@@ -60,7 +60,7 @@ extends_documentation_fragment:
   - vigil.observability._state
 attributes:
   check_mode:
-    description: No request that changes anything is sent in check mode; RV(changed) is what a real run would report.
+    description: No request that changes anything is sent in check mode; C(changed) is what a real run would report.
     support: full
   diff_mode:
     description: Shows the normalised tree before and after.

@@ -127,7 +127,7 @@ def now():
 def new_uid():
     """Grafana's current generated uid format: 26 lowercase chars starting/ending with a letter."""
     rng = random.SystemRandom()
-    middle = "".join(rng.choice(string.ascii_lowercase + string.digits) for _ in range(24))
+    middle = "".join(rng.choices(string.ascii_lowercase + string.digits, k=24))
     return rng.choice(string.ascii_lowercase) + middle + rng.choice(string.ascii_lowercase)
 
 
@@ -600,7 +600,7 @@ class FakeGrafana(object):
                 auth = value
         if not auth:
             raise errutil(401, "auth.unauthorized", "Unauthorized")
-        scheme, _, cred = auth.partition(" ")
+        scheme, cred = auth.partition(" ")[0], auth.partition(" ")[2]
         if scheme.lower() == "bearer":
             found = state.tokens.get(cred.strip())
             if not found:
@@ -610,11 +610,12 @@ class FakeGrafana(object):
             sa = org.service_accounts.get(sa_id)
             if sa is None or sa["isDisabled"]:
                 raise errutil(401, "api-key.invalid", "Invalid API key")
-            ctx = Ctx(state, method, path, query, headers, body, org, sa["role"], {"kind": "sa", "login": sa["login"],
-                                                                               "server_admin": False})
+            identity = {"kind": "sa", "login": sa["login"], "server_admin": False}
+            ctx = Ctx(state, method, path, query, headers, body, org, sa["role"], identity)
         elif scheme.lower() == "basic":
             try:
-                login, _, password = base64.b64decode(cred.strip()).decode("utf-8").partition(":")
+                decoded = base64.b64decode(cred.strip()).decode("utf-8")
+                login, password = decoded.partition(":")[0], decoded.partition(":")[2]
             except ValueError:
                 raise errutil(401, "password-auth.failed", "Invalid username or password")
             user = state.users.get(login)
@@ -1637,7 +1638,7 @@ def update_group(ctx):
         item = dict(item, folderUID=folder, ruleGroup=group)
         uid = str(item.get("uid") or "") or new_uid()
         validated.append((_validate_rule(ctx, item, uid), org.rules.get(uid)))
-    keep = set(rule["uid"] for rule, _ in validated)
+    keep = set(pair[0]["uid"] for pair in validated)
     for uid in old:
         if uid not in keep:
             del org.rules[uid]
@@ -1718,7 +1719,7 @@ def _mt_version(rec):
 
 @route("GET", r"/api/v1/provisioning/mute-timings", role="Editor")
 def list_mute_timings(ctx):
-    return [mt_dto(r) for _, r in sorted(ctx.org.mute_timings.items())]
+    return [mt_dto(ctx.org.mute_timings[name]) for name in sorted(ctx.org.mute_timings)]
 
 
 @route("GET", r"/api/v1/provisioning/mute-timings/(?P<name>[^/]+)", role="Editor")
@@ -1790,7 +1791,7 @@ def delete_mute_timing(ctx):
 @route("GET", r"/api/v1/provisioning/templates", role="Editor")
 def list_templates(ctx):
     return [with_provenance({"name": r["name"], "template": r["template"], "version": r["version"]}, r["provenance"])
-            for _, r in sorted(ctx.org.templates.items())]
+            for r in (ctx.org.templates[name] for name in sorted(ctx.org.templates))]
 
 
 @route("GET", r"/api/v1/provisioning/templates/(?P<name>[^/]+)", role="Editor")
@@ -1905,7 +1906,7 @@ def create_sa_token(ctx):
     ttl = body.get("secondsToLive") or 0
     if not isinstance(ttl, int) or ttl < 0:
         raise legacy(400, "secondsToLive must be a positive integer")
-    key = "glsa_%s_%s" % ("".join(random.SystemRandom().choice(string.ascii_letters + string.digits) for _ in range(32)),
+    key = "glsa_%s_%s" % ("".join(random.SystemRandom().choices(string.ascii_letters + string.digits, k=32)),
                           hashlib.sha256(name.encode("utf-8")).hexdigest()[:8])
     token = ctx.state._attach_token(rec, name, key, ttl)  # pylint: disable=protected-access
     return {"id": token["id"], "name": name, "key": key}

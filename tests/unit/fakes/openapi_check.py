@@ -23,7 +23,6 @@ import re
 import jsonschema
 
 
-
 def _find_shared(relative):
     """``<ancestor>/shared/<relative>`` for the nearest ancestor of this file that has it."""
     here = os.path.dirname(os.path.abspath(__file__))
@@ -111,8 +110,8 @@ class OpenApi(object):
             rule[key]["enum"] = rule[key]["enum"] + ["KeepLast"]
         types = spec["definitions"]["EmbeddedContactPoint"]["properties"]["type"]
         types["enum"] = types["enum"] + ["webex", "sns", "oncall", "mqtt", "jira", "prometheus-alertmanager", "LINE"]
-        spec["paths"]["/health"]["get"]["responses"]["503"] = {"description": "database failing",
-                                                              "schema": {"$ref": "#/definitions/healthResponse"}}
+        spec["paths"]["/health"]["get"]["responses"]["503"] = {
+            "description": "database failing", "schema": {"$ref": "#/definitions/healthResponse"}}
         spec["paths"]["/admin/provisioning/alerting/reload"] = copy.deepcopy(spec["paths"]["/admin/provisioning/dashboards/reload"])
         return spec
 

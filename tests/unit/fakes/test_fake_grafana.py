@@ -124,7 +124,10 @@ def test_dashboard_folders_moves_and_deletes(api):
     assert "folderUid" not in api("GET", "/api/dashboards/uid/d")[1]["meta"]
     # search filters
     api("POST", "/api/dashboards/db", {"dashboard": {"title": "In folder", "uid": "e"}, "folderUid": "f"})
-    titles = lambda q: [h["title"] for h in api("GET", "/api/search?" + q)[1]]  # noqa: E731
+
+    def titles(query):
+        return [h["title"] for h in api("GET", "/api/search?" + query)[1]]
+
     assert titles("type=dash-db") == ["D", "In folder"]
     assert titles("type=dash-db&folderUIDs=f") == ["In folder"]
     assert titles("query=fold") == ["In folder"]

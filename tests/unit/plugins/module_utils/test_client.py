@@ -28,15 +28,17 @@ class Transport(object):
 
 
 def client(transport, **kwargs):
-    sleeps = []
+    """A client on the scripted transport; ``.slept`` records the backoff delays."""
+    slept = []
     kwargs.setdefault("token", "t0k")
-    c = _client.GrafanaClient("http://grafana.test:3000/", transport=transport, sleep=sleeps.append, **kwargs)
-    return c, sleeps
+    c = _client.GrafanaClient("http://grafana.test:3000/", transport=transport, sleep=slept.append, **kwargs)
+    c.slept = slept
+    return c
 
 
 def test_bearer_token_and_no_org_header_with_a_token():
     transport = Transport((200, {"a": 1}, None))
-    c, _ = client(transport, org_id=3)
+    c = client(transport, org_id=3)
     assert c.get("/api/x") == {"a": 1}
     call = transport.calls[0]
     assert call["url"] == "http://grafana.test:3000/api/x"
@@ -47,7 +49,7 @@ def test_bearer_token_and_no_org_header_with_a_token():
 
 def test_basic_auth_with_org_header():
     transport = Transport((200, [], None))
-    c, _ = client(transport, token=None, username="admin", password="pw", org_id=2)
+    c = client(transport, token=None, username="admin", password="pw", org_id=2)
     c.get("/api/folders", query={"parentUid": "a b", "limit": 1000})
     call = transport.calls[0]
     assert call["headers"]["Authorization"] == "Basic " + base64.b64encode(b"admin:pw").decode()
@@ -57,7 +59,7 @@ def test_basic_auth_with_org_header():
 
 def test_tls_options_and_timeout_reach_the_transport():
     transport = Transport((200, {}, None))
-    c, _ = client(transport, validate_certs=False, ca_path="/etc/ca.pem", timeout=7)
+    c = client(transport, validate_certs=False, ca_path="/etc/ca.pem", timeout=7)
     c.get("/api/health")
     call = transport.calls[0]
     assert (call["validate_certs"], call["ca_path"], call["timeout"]) == (False, "/etc/ca.pem", 7)
@@ -65,7 +67,7 @@ def test_tls_options_and_timeout_reach_the_transport():
 
 def test_404_is_none_for_reads_and_an_error_for_writes():
     transport = Transport((404, {"message": "Dashboard not found"}, None), (404, {"message": "nope"}, None))
-    c, _ = client(transport)
+    c = client(transport)
     assert c.get("/api/dashboards/uid/x") is None
     with pytest.raises(ApiError) as err:
         c.put("/api/x", {"a": 1})
@@ -77,7 +79,7 @@ def test_404_is_none_for_reads_and_an_error_for_writes():
     (409, "conflict"), (412, "version mismatch"), (500, "internal server error")])
 def test_error_mapping(status, meaning):
     transport = Transport(*[(status, {"message": "the server's reason"}, None)] * 4)
-    c, _ = client(transport)
+    c = client(transport)
     with pytest.raises(ApiError) as err:
         c.post("/api/dashboards/db", {"dashboard": {}})
     text = str(err.value)
@@ -95,7 +97,7 @@ def test_error_mapping(status, meaning):
     (None, ""),
 ])
 def test_all_error_body_shapes(body, message):
-    c, _ = client(Transport((409, body, None)))
+    c = client(Transport((409, body, None)))
     with pytest.raises(ApiError) as err:
         c.post("/api/x", {})
     assert err.value.server_message == message
@@ -103,36 +105,36 @@ def test_all_error_body_shapes(body, message):
 
 def test_retry_on_429_honours_retry_after_bounded():
     transport = Transport((429, {"message": "slow down"}, {"Retry-After": "120"}), (503, None, None), (200, {"ok": 1}, None))
-    c, sleeps = client(transport)
+    c = client(transport)
     assert c.post("/api/x", {}) == {"ok": 1}
-    assert sleeps == [_client.MAX_BACKOFF, 1.0]
+    assert c.slept == [_client.MAX_BACKOFF, 1.0]
     assert len(transport.calls) == 3
 
 
 def test_500_is_retried_for_reads_only():
-    c, sleeps = client(Transport((500, {"message": "db"}, None), (200, {"ok": 1}, None)))
+    c = client(Transport((500, {"message": "db"}, None), (200, {"ok": 1}, None)))
     assert c.get("/api/x") == {"ok": 1}
-    assert sleeps == [0.5]
+    assert c.slept == [0.5]
     transport = Transport((500, {"message": "failed to save config"}, None))
-    c, sleeps = client(transport)
+    c = client(transport)
     with pytest.raises(ApiError):
         c.post("/api/x", {})
-    assert sleeps == [] and len(transport.calls) == 1
+    assert c.slept == [] and len(transport.calls) == 1
 
 
 def test_retries_are_bounded():
     transport = Transport(*[(503, {"message": "busy"}, None)] * 10)
-    c, sleeps = client(transport)
+    c = client(transport)
     with pytest.raises(ApiError) as err:
         c.get("/api/x")
     assert err.value.status == 503
     assert len(transport.calls) == 4
-    assert sleeps == [0.5, 1.0, 2.0]
+    assert c.slept == [0.5, 1.0, 2.0]
 
 
 def test_check_mode_guard_refuses_writes():
     transport = Transport()
-    c, _ = client(transport, read_only=True)
+    c = client(transport, read_only=True)
     for method in ("POST", "PUT", "DELETE", "PATCH"):
         with pytest.raises(VigilError):
             c.request(method, "/api/x", {})
@@ -147,7 +149,7 @@ def test_bad_urls(url):
 
 def test_server_version_is_cached():
     transport = Transport((200, {"database": "ok", "version": "11.3.0-pre+security-01"}, None))
-    c, _ = client(transport)
+    c = client(transport)
     assert c.server_version() == (11, 3, 0)
     assert c.server_version() == (11, 3, 0)
     assert len(transport.calls) == 1

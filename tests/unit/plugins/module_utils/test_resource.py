@@ -66,7 +66,7 @@ def test_ensure_cell(state, stored, check):
     changed, action, writes = CELLS[(state, stored)]
     assert result.changed is changed
     assert result.action == action
-    assert [(m, p) for m, p, _, _ in client.writes] == ([] if check else writes)
+    assert [call[:2] for call in client.writes] == ([] if check else writes)
     # before/after are the values that decided `changed`
     before = None if STORED[stored] is None else {"name": "a", "size": STORED[stored]["size"]}
     assert result.before == before
@@ -79,7 +79,7 @@ def test_ensure_cell(state, stored, check):
         assert result.object is None
     assert result.diff == {"before": before or {}, "after": result.after or {}}
     if not check and writes:
-        assert all(h == {"X-Test": "1"} for _, _, _, h in client.writes)
+        assert all(call[3] == {"X-Test": "1"} for call in client.writes)
     if not check and state == "present":
         # a second run is a no-op
         again = _resource.ensure(client, thing(), dict(DESIRED), state, False)

@@ -58,19 +58,24 @@ CASES = {
                                                    "rule_group": "availability", "condition": "B", "data": RULE_DATA,
                                                    "pending_period": "5m", "labels": {"severity": "critical"}},
                            {"pending_period": "10m"}, {"uid": "node-down"}, ("POST", r"^/api/v1/provisioning/alert-rules$")),
-    "grafana_mute_timing": ("mute_timing", None, {"name": "nights", "time_intervals": [
-                                {"times": [{"start_time": "00:00", "end_time": "06:00"}], "weekdays": ["monday:friday"]}]},
+    "grafana_mute_timing": ("mute_timing", None,
+                            {"name": "nights", "time_intervals": [{"times": [{"start_time": "00:00", "end_time": "06:00"}],
+                                                                   "weekdays": ["monday:friday"]}]},
                             {"time_intervals": [{"times": [{"start_time": "00:00", "end_time": "07:00"}]}]},
                             {"name": "nights"}, ("POST", r"^/api/v1/provisioning/mute-timings$")),
 }
 MODULES = sorted(CASES)
 
 
-def case(grafana, module):
-    key, setup, create, change, absent, write = CASES[module]
-    if setup:
-        setup(grafana)
-    return key, create, dict(create, **change), dict(absent, state="absent"), write
+class Case(object):
+    """One module's inputs, prerequisites already created."""
+
+    def __init__(self, grafana, module):
+        self.key, setup, self.create, change, absent, self.write = CASES[module]
+        if setup:
+            setup(grafana)
+        self.change = dict(self.create, **change)
+        self.absent = dict(absent, state="absent")
 
 
 def unmark(view):
@@ -86,7 +91,8 @@ def no_secret(result):
 
 @pytest.mark.parametrize("module", MODULES)
 def test_create_then_rerun_sends_no_write(grafana, module):
-    key, create, _, _, _ = case(grafana, module)
+    c = Case(grafana, module)
+    key, create = c.key, c.create
     first = no_secret(grafana.run(module, create))
     assert first["changed"] and first["action"] in ("create", "update"), first
     assert first[key]
@@ -100,7 +106,8 @@ def test_create_then_rerun_sends_no_write(grafana, module):
 
 @pytest.mark.parametrize("module", MODULES)
 def test_check_mode_predicts_without_writing(grafana, module):
-    key, create, change, _, _ = case(grafana, module)
+    c = Case(grafana, module)
+    create, change = c.create, c.change
     mark = grafana.mark()
     predicted = no_secret(grafana.run(module, create, check=True))
     assert predicted["changed"] and grafana.writes(mark) == []
@@ -118,7 +125,8 @@ def test_check_mode_predicts_without_writing(grafana, module):
 
 @pytest.mark.parametrize("module", MODULES)
 def test_diff_shows_the_compared_values_with_secrets_masked(grafana, module):
-    key, create, change, _, _ = case(grafana, module)
+    c = Case(grafana, module)
+    create, change = c.create, c.change
     created = no_secret(grafana.run(module, create, diff=True))
     diff = created["diff"]
     assert set(diff) >= {"before", "after"}
@@ -137,7 +145,8 @@ def test_diff_shows_the_compared_values_with_secrets_masked(grafana, module):
 
 @pytest.mark.parametrize("module", MODULES)
 def test_absent(grafana, module):
-    key, create, _, absent, _ = case(grafana, module)
+    c = Case(grafana, module)
+    create, absent = c.create, c.absent
     grafana.run(module, create)
     mark = grafana.mark()
     assert grafana.run(module, absent, check=True)["changed"]
@@ -161,7 +170,7 @@ def failed(result, *fragments):
 
 @pytest.mark.parametrize("module", MODULES)
 def test_wrong_credentials(grafana, module):
-    _, create, _, _, _ = case(grafana, module)
+    create = Case(grafana, module).create
     result = grafana.run(module, dict(create, token="glsa_not_a_real_token"))
     failed(result, "HTTP 401", "wrong or missing credentials", "Grafana says: Invalid API key")
     result = grafana.run(module, dict(create, username="admin", password="wrong"), auth="none")
@@ -170,7 +179,7 @@ def test_wrong_credentials(grafana, module):
 
 @pytest.mark.parametrize("module", MODULES)
 def test_missing_permission(grafana, module):
-    _, create, _, _, _ = case(grafana, module)
+    create = Case(grafana, module).create
     failed(grafana.run(module, create, auth="viewer"), "HTTP 403", "permission denied")
 
 
@@ -182,7 +191,8 @@ def test_missing_permission(grafana, module):
 ])
 @pytest.mark.parametrize("module", MODULES)
 def test_write_errors_fail_cleanly(grafana, module, status, meaning, body):
-    _, create, _, _, (method, path) = case(grafana, module)
+    c = Case(grafana, module)
+    create, (method, path) = c.create, c.write
     grafana.fake.inject(method, path, status, body)
     result = failed(grafana.run(module, create), "HTTP %d (" % status, meaning, "Grafana says: injected:")
     assert result["status"] == status
@@ -190,7 +200,7 @@ def test_write_errors_fail_cleanly(grafana, module, status, meaning, body):
 
 @pytest.mark.parametrize("module", MODULES)
 def test_unreachable_server(grafana, module):
-    _, create, _, _, _ = case(grafana, module)
+    create = Case(grafana, module).create
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     url = "http://127.0.0.1:%d" % sock.getsockname()[1]

@@ -73,8 +73,8 @@ def test_server_refusals_are_clean(grafana):
     orphan = grafana.run("grafana_folder", {"uid": "o", "title": "Orphan", "parent_uid": "nowhere"})
     assert orphan["failed"] and "HTTP 404" in orphan["msg"] and "parent folder not found" in orphan["msg"]
     grafana.run("grafana_folder", {"uid": "v", "title": "V"})
-    grafana.fake.inject("PUT", r"^/api/folders/v$", 412, {"status": "version-mismatch",
-                                                         "message": "the folder has been changed by someone else"})
+    grafana.fake.inject("PUT", r"^/api/folders/v$", 412,
+                        {"status": "version-mismatch", "message": "the folder has been changed by someone else"})
     stale = grafana.run("grafana_folder", {"uid": "v", "title": "V2"})
     assert stale["failed"] and "HTTP 412 (precondition failed (version mismatch))" in stale["msg"]
     assert "the folder has been changed by someone else" in stale["msg"]

@@ -27,8 +27,8 @@ TREE = {"receiver": "ops", "group_by": ["grafana_folder", "alertname"], "repeat_
 def test_fresh_instance_without_routes_key(receivers):
     raw = receivers.fake.org(1).policy
     assert "routes" not in raw
-    result = receivers.run("grafana_notification_policy", {"receiver": "grafana-default-email",
-                                                            "group_by": ["grafana_folder", "alertname"]})
+    default = {"receiver": "grafana-default-email", "group_by": ["grafana_folder", "alertname"]}
+    result = receivers.run("grafana_notification_policy", default)
     assert not result["changed"]
 
 

@@ -154,7 +154,7 @@ def play(make_runner, steps):
         if step[0] == "call":
             step[1](runner)
             continue
-        _, side, module, args, check = step
+        side, module, args, check = step[1:]
         mark = runner.mark()
         if side == "ours":
             result = runner.run(module, args, check=check)
@@ -194,7 +194,9 @@ def test_peer_comparison(grafana_factory, inputs):
         theirs_runner, theirs = play(grafana_factory, theirs_steps)
         extra = ""
         if title.startswith("D7"):
-            count = lambda r: sum(1 for d in r.fake.org(1).dashboards.values() if d["data"]["title"] == "MLT Dashboard")  # noqa: E731
+            def count(runner):
+                return sum(1 for d in runner.fake.org(1).dashboards.values() if d["data"]["title"] == "MLT Dashboard")
+
             extra = " Dashboards titled `MLT Dashboard` afterwards: ours %d, theirs %d." % (count(ours_runner), count(theirs_runner))
         rows.append((title, what, ours, theirs, extra))
 
