@@ -3,7 +3,8 @@
 One setting chooses where artifacts come from: VIGIL_TEST_ARTIFACTS=mirror (default) uses the
 local test mirror (tests/artifacts) and the versions it publishes; VIGIL_TEST_ARTIFACTS=upstream
 uses the vendors' URLs and each role's default version. ``--scenarios`` lists the scenarios in
-the order `make test` runs them.
+the order `make test` runs them; ``--ansible-vars`` prints the same choice as Ansible extra vars
+(YAML: ``vigil_artifact_mirror`` and every ``<role>_version``), as `make lab` uses them.
 """
 from __future__ import annotations
 
@@ -61,9 +62,20 @@ def environment():
     return env
 
 
+def ansible_vars(env):
+    """The artifact choice as Ansible variables."""
+    data = {"vigil_artifact_mirror": env["VIGIL_TEST_MIRROR"]}
+    for key, value in sorted(env.items()):
+        if key.startswith("VIGIL_TEST_VERSION_") and value:
+            data["%s_version" % key[len("VIGIL_TEST_VERSION_"):].lower()] = value
+    return data
+
+
 if __name__ == "__main__":
     if sys.argv[1:] == ["--scenarios"]:
         print(" ".join(scenarios()))
+    elif sys.argv[1:] == ["--ansible-vars"]:
+        print(yaml.safe_dump(ansible_vars(environment()), default_flow_style=False, sort_keys=True), end="")
     else:
         for key, value in environment().items():
             print("export %s=%s" % (key, shlex.quote(value)))

@@ -224,7 +224,7 @@ def build_debian(debian, component, spec, out, arch):
     return "real binaries from Debian %s %s" % (spec["suite"], debian_version)
 
 
-def build_standin(component, spec, out, arch):
+def build_scripted(component, spec, out, arch):
     module_path = os.path.join(HERE, "standins", "%s.py" % spec.get("builder", component))
     loader = importlib.util.spec_from_file_location("standin_" + component, module_path)
     module = importlib.util.module_from_spec(loader)
@@ -237,6 +237,8 @@ def build_standin(component, spec, out, arch):
     write_archive(os.path.join(directory, spec["archive"].format(**fmt)), spec.get("top", "").format(**fmt), files)
     if spec.get("sums"):
         write_sums(directory, spec["sums"].format(**fmt), spec.get("sums_format", "sums"))
+    if spec["kind"] == "repackaged":
+        return "real upstream binaries, repackaged by standins/%s.py" % spec.get("builder", component)
     return "stand-in (test double, not the product)"
 
 
@@ -265,7 +267,7 @@ def main():
             continue
         for spec in builds:
             key = sha256(repr((component, sorted(spec.items()), args.arch)).encode())
-            if spec["kind"] == "standin":
+            if spec["kind"] in ("standin", "repackaged"):
                 with open(os.path.join(HERE, "standins", "%s.py" % spec.get("builder", component)), "rb") as handle:
                     key = sha256(key.encode() + handle.read())
                 for extra in spec.get("sources", []):
@@ -273,13 +275,14 @@ def main():
                         for name in sorted(names):
                             with open(os.path.join(base, name), "rb") as handle:
                                 key = sha256(key.encode() + name.encode() + handle.read())
-            stamp = os.path.join(stamp_dir, "%s-%s" % (component, spec["version"]))
+            # One stamp per archive: a version may ship several archives (source + assets).
+            stamp = os.path.join(stamp_dir, "%s-%s-%s" % (component, spec["version"], sha256(spec["archive"].encode())[:8]))
             if os.path.exists(stamp) and open(stamp, encoding="utf-8").read().startswith(key):
                 continue
             if spec["kind"] == "debian":
                 what = build_debian(debian, component, spec, args.out, args.arch)
-            elif spec["kind"] == "standin":
-                what = build_standin(component, spec, args.out, args.arch)
+            elif spec["kind"] in ("standin", "repackaged"):
+                what = build_scripted(component, spec, args.out, args.arch)
             else:
                 raise SystemExit("%s: unknown kind %r" % (component, spec["kind"]))
             with open(stamp, "w", encoding="utf-8") as handle:

@@ -1,0 +1,65 @@
+"""What `make lab` prints: the stand-in banner (mirror fallback) and, with --urls, the URLs to open."""
+from __future__ import annotations
+
+import os
+import sys
+
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SERVICES = {
+    "3000": "Grafana",
+    "9090": "Prometheus",
+    "9093": "Alertmanager",
+    "3100": "Loki (API; /ready)",
+    "16686": "Jaeger UI",
+    "3001": "Uptime Kuma",
+}
+
+
+def published():
+    versions_dir = os.path.join(ROOT, "tests", "artifacts", "versions")
+    found = {}
+    for name in sorted(os.listdir(versions_dir)):
+        if name.endswith(".yml"):
+            with open(os.path.join(versions_dir, name), encoding="utf-8") as handle:
+                found.update(yaml.safe_load(handle) or {})
+    return found
+
+
+def banner():
+    standins, real = [], []
+    for component, builds in sorted(published().items()):
+        build = next((b for b in builds if b.get("default")), builds[0])
+        entry = "%s %s" % (component, build["version"])
+        if build["kind"] == "standin":
+            standins.append(entry)
+        elif build["kind"] == "debian":
+            real.append("%s (from Debian %s %s)" % (entry, build.get("suite", ""), build.get("package", "")))
+        else:
+            real.append("%s (upstream binaries, repackaged)" % entry)
+    line = "!" * 78
+    print(line)
+    print("!! The vendors' download sites cannot be reached from this machine: the lab uses the")
+    print("!! local test mirror. These components are TEST STAND-INS, not the real products:")
+    for entry in standins:
+        print("!!   - %s" % entry)
+    print("!! These are the real programs, repackaged for the mirror:")
+    for entry in real:
+        print("!!   - %s" % entry)
+    print(line)
+
+
+def urls():
+    with open(os.path.join(ROOT, "inventories", "lab", "containers.yml"), encoding="utf-8") as handle:
+        lab = yaml.safe_load(handle)
+    print("The lab is up. Open:")
+    for container in lab["vigil_containers"]:
+        for mapping in container.get("published_ports", []):
+            host, port, _inner = str(mapping).rsplit(":", 2)
+            print("  %-20s http://%s:%s/" % (SERVICES.get(port, port), host, port))
+    print("Remove it with: make lab-down")
+
+
+if __name__ == "__main__":
+    urls() if sys.argv[1:] == ["--urls"] else banner()
