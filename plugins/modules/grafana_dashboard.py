@@ -364,6 +364,36 @@ def list_children(client, parent_uid):
         page += 1
 
 
+def folder_resource(parent_uid, title, wanted, create_folders):
+    """One level of folder_path: the child titled ``title`` of ``parent_uid``, created when missing."""
+
+    def read(client):
+        children = list_children(client, parent_uid)
+        match = [f for f in children if f.get("title") == title] or \
+            [f for f in children if str(f.get("title", "")).lower() == title.lower()]
+        return match[0] if match else None
+
+    def create(client, desired, current):
+        body = {"title": title}
+        if parent_uid:
+            body["parentUid"] = parent_uid
+        return client.post("/api/folders", body)
+
+    def desired(current):
+        if current is None and not create_folders:
+            raise ValidationError("folder %r of folder_path does not exist and create_folders is false" % wanted)
+        return {"title": title, "parent_uid": parent_uid}
+
+    resource = _resource.Resource(
+        "folder", read=read, create=create, view=lambda raw: {"title": title, "parent_uid": parent_uid},
+        summary=lambda raw: {"uid": raw["uid"], "title": raw["title"], "parent_uid": parent_uid},
+        predict=lambda desired, current: {"uid": None, "title": title, "parent_uid": parent_uid},
+        from_response=lambda response, desired, current: {"uid": response["uid"], "title": response["title"],
+                                                          "parent_uid": parent_uid},
+        label="folder %r" % wanted)
+    return resource, desired
+
+
 def resolve_folder(client, params, check_mode):
     """(folder uid or None when it would be created in check mode, [created folders])."""
     if params["folder_uid"]:
@@ -371,29 +401,21 @@ def resolve_folder(client, params, check_mode):
         if client.get("/api/folders/" + quote_segment(uid)) is None:
             raise ValidationError("folder_uid %r does not exist" % uid)
         return uid, []
-    titles = params["folder_path"] or []
+    titles = [title.strip() for title in params["folder_path"] or []]
+    if any(not title for title in titles):
+        raise ValidationError("folder_path contains an empty title")
     parent = ""
     created = []
     for depth, title in enumerate(titles):
-        title = title.strip()
-        if not title:
-            raise ValidationError("folder_path contains an empty title")
-        children = list_children(client, parent) if parent is not None else []
-        match = [f for f in children if f.get("title") == title] or \
-            [f for f in children if str(f.get("title", "")).lower() == title.lower()]
-        if match:
-            parent = match[0]["uid"]
-            continue
         wanted = "/".join(titles[:depth + 1])
-        if not params["create_folders"]:
-            raise ValidationError("folder %r of folder_path does not exist and create_folders is false" % wanted)
-        if check_mode:
-            created.append({"uid": None, "title": title, "parent_uid": parent})
-            parent = None
+        if parent is None:  # check mode, the parent is still to be created
+            created.append({"uid": None, "title": title, "parent_uid": None})
             continue
-        new = client.post("/api/folders", dict({"title": title}, **({"parentUid": parent} if parent else {})))
-        created.append({"uid": new["uid"], "title": new["title"], "parent_uid": parent or ""})
-        parent = new["uid"]
+        resource, desired = folder_resource(parent, title, wanted, params["create_folders"])
+        result = _resource.ensure(client, resource, desired, "present", check_mode)
+        if result.changed:
+            created.append(result.object)
+        parent = result.object["uid"]
     return parent, created
 
 
