@@ -1,0 +1,199 @@
+"""Structural checks of the Alloy configuration the alloy role renders (through Ansible, with the role's defaults)."""
+
+import os
+import sys
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "loki"))
+
+import alloy_syntax  # noqa: E402  pylint: disable=wrong-import-position
+from role_render import render  # noqa: E402  pylint: disable=wrong-import-position
+
+EXTRA = 'prometheus.scrape "app" {\n  targets    = [{__address__ = "127.0.0.1:8080"}]\n  forward_to = [prometheus.remote_write.default.receiver]\n}'
+FULL = {
+    "alloy_traces_enabled": True, "alloy_metrics_source": "unix",
+    "alloy_metrics_unix_arguments": {"disable_collectors": ["ipvs", "btrfs"]},
+    "alloy_traces_otlp_token": "tok-en", "alloy_traces_otlp_token_header": "X-Trace-Token",
+    "alloy_traces_otlp_token_scheme": "", "alloy_traces_otlp_insecure": False,
+    "alloy_traces_otlp_insecure_skip_verify": True, "alloy_traces_batch_arguments": {"timeout": "5s"},
+    "alloy_prometheus_username": "agent", "alloy_prometheus_password": "pw-prom",
+    "alloy_loki_username": "agent", "alloy_loki_password": "pw-loki", "alloy_loki_tenant_id": "ops",
+    "alloy_loki_ca_file": "/etc/ssl/certs/ca.pem",
+    "alloy_external_labels": {"env": "test", "site-name": "lab"},
+    "alloy_logs_files": [{"path": "/var/log/*.log", "labels": {"job": "varlog"}},
+                         {"path": "/srv/app/logs/*.json", "labels": {"job": "app", "team": "ops"}}],
+    "alloy_extra_blocks": [EXTRA],
+    "alloy_http_listen_address": "0.0.0.0:12345",
+}
+VARIANTS = {
+    "server": {"vigil_address": "10.9.9.9"},
+    "client": {},
+    "full": FULL,
+    "minimal": {"alloy_logs_enabled": False, "alloy_metrics_enabled": False, "alloy_traces_enabled": True,
+                "alloy_traces_jaeger_protocols": {}, "alloy_traces_otlp_http_endpoint": "",
+                "alloy_traces_otlp_endpoint": "jaeger.test:4317"},
+    "explicit_urls": {"alloy_servers_group": "nobody", "alloy_prometheus_remote_write_url": "https://p.test/api/v1/write",
+                      "alloy_loki_push_url": "https://l.test/loki/api/v1/push"},
+    "bearer": {"alloy_traces_enabled": True, "alloy_traces_otlp_token": "abc"},
+    "bad_no_server": {"alloy_servers_group": "nobody"},
+    "bad_source": {"alloy_metrics_source": "telegraf"},
+    "bad_listen": {"alloy_http_listen_address": "12345"},
+    "bad_glob": {"alloy_logs_files": [{"path": "var/log/*.log"}]},
+    "bad_password_pair": {"alloy_loki_username": "agent"},
+}
+GROUPS = {"monitoring_servers": ["server"]}
+
+
+@pytest.fixture(scope="module")
+def rendered():
+    return render("alloy", VARIANTS, ["config.alloy.j2"], groups=GROUPS,
+                  dump=["_alloy_exec_args", "_alloy_validate", "_alloy_api", "_alloy_hardening", "_alloy_secret_files"])
+
+
+def tree(rendered, name):
+    assert rendered[name]["failed"] is None, rendered[name]["failed"]
+    return alloy_syntax.parse(rendered[name]["files"]["config.alloy.j2"])
+
+
+def attrs(block):
+    return dict((k, v) for k, v in block.attributes().items())
+
+
+def lit(block, name):
+    return alloy_syntax.literal(block.attributes()[name])
+
+
+def ref(block, name):
+    expr = block.attributes()[name]
+    if expr[0] == "list":
+        return [".".join(e[1]) for e in expr[1]]
+    return ".".join(expr[1])
+
+
+@pytest.mark.parametrize("name", ["server", "client", "full", "minimal", "explicit_urls"])
+def test_parses_and_every_reference_is_defined(rendered, name):
+    assert alloy_syntax.check(tree(rendered, name)) == []
+
+
+def test_default_client_pipeline(rendered):
+    components = alloy_syntax.components(tree(rendered, "client"))
+    assert sorted(components) == ["local.file_match.files", "loki.relabel.journal", "loki.source.file.files",
+                                  "loki.source.journal.journal", "loki.write.default", "prometheus.remote_write.default",
+                                  "prometheus.scrape.default"]
+    scrape = components["prometheus.scrape.default"]
+    assert lit(scrape, "targets") == [{"__address__": "127.0.0.1:9100", "instance": "client"}]
+    assert lit(scrape, "job_name") == "node"
+    assert ref(scrape, "forward_to") == ["prometheus.remote_write.default.receiver"]
+    write = components["prometheus.remote_write.default"].blocks("endpoint")[0]
+    assert lit(write, "url") == "http://10.9.9.9:9090/api/v1/write"
+    loki = components["loki.write.default"].blocks("endpoint")[0]
+    assert lit(loki, "url") == "http://10.9.9.9:3100/loki/api/v1/push"
+    journal = components["loki.source.journal.journal"]
+    assert lit(journal, "labels") == {"job": "systemd-journal", "instance": "client"}
+    assert ref(journal, "relabel_rules") == "loki.relabel.journal.rules"
+    assert ref(journal, "forward_to") == ["loki.write.default.receiver"]
+    rules = components["loki.relabel.journal"].blocks("rule")
+    assert [lit(r, "target_label") for r in rules] == ["unit", "level"]
+    assert lit(components["local.file_match.files"], "path_targets") == [
+        {"__path__": "/var/log/*.log", "job": "varlog", "instance": "client"}]
+    assert ref(components["loki.source.file.files"], "targets") == "local.file_match.files.targets"
+    assert not any(name.startswith("otelcol.") for name in components)
+
+
+def test_runtime_defaults(rendered):
+    variables = rendered["client"]["vars"]
+    assert variables["_alloy_exec_args"] == [
+        "run", "--server.http.listen-addr=127.0.0.1:12345", "--storage.path=/var/lib/alloy/data",
+        "--stability.level=generally-available", "--disable-reporting", "/etc/alloy/config.alloy"]
+    assert variables["_alloy_validate"] == "/usr/local/bin/alloy validate --stability.level=generally-available %s"
+    assert variables["_alloy_api"] == "http://127.0.0.1:12345"
+    assert rendered["full"]["vars"]["_alloy_api"] == "http://127.0.0.1:12345"
+
+
+def test_full_pipeline_with_traces_secrets_and_extra_blocks(rendered):
+    text = rendered["full"]["files"]["config.alloy.j2"]
+    components = alloy_syntax.components(alloy_syntax.parse(text))
+    for secret in ("pw-prom", "pw-loki", "tok-en"):
+        assert secret not in text
+    unix = components["prometheus.exporter.unix.default"]
+    assert lit(unix, "disable_collectors") == ["ipvs", "btrfs"]
+    assert ref(components["discovery.relabel.unix"], "targets") == "prometheus.exporter.unix.default.targets"
+    assert ref(components["prometheus.scrape.default"], "targets") == "discovery.relabel.unix.output"
+    remote = components["prometheus.remote_write.default"]
+    assert lit(remote, "external_labels") == {"env": "test", "site-name": "lab"}
+    auth = remote.blocks("endpoint")[0].blocks("basic_auth")[0]
+    assert lit(auth, "username") == "agent" and lit(auth, "password_file") == "/etc/alloy/prometheus_password"
+    loki = components["loki.write.default"].blocks("endpoint")[0]
+    assert lit(loki, "tenant_id") == "ops"
+    assert lit(loki.blocks("tls_config")[0], "ca_file") == "/etc/ssl/certs/ca.pem"
+    assert lit(loki.blocks("basic_auth")[0], "password_file") == "/etc/alloy/loki_password"
+    assert lit(components["local.file_match.files"], "path_targets")[1] == {
+        "__path__": "/srv/app/logs/*.json", "job": "app", "team": "ops", "instance": "full"}
+    otlp = components["otelcol.receiver.otlp.default"]
+    assert lit(otlp.blocks("grpc")[0], "endpoint") == "0.0.0.0:4317"
+    assert lit(otlp.blocks("http")[0], "endpoint") == "0.0.0.0:4318"
+    assert ref(otlp.blocks("output")[0], "traces") == ["otelcol.processor.batch.default.input"]
+    jaeger = components["otelcol.receiver.jaeger.default"].blocks("protocols")[0]
+    assert {b.name: lit(b, "endpoint") for b in jaeger.body} == {
+        "grpc": "0.0.0.0:14250", "thrift_http": "0.0.0.0:14268", "thrift_binary": "0.0.0.0:6832",
+        "thrift_compact": "0.0.0.0:6831"}
+    batch = components["otelcol.processor.batch.default"]
+    assert lit(batch, "timeout") == "5s"
+    assert ref(batch.blocks("output")[0], "traces") == ["otelcol.exporter.otlp.default.input"]
+    token = components["local.file.otlp_token"]
+    assert lit(token, "filename") == "/etc/alloy/otlp_token" and lit(token, "is_secret") is True
+    header = components["otelcol.auth.headers.otlp"].blocks("header")[0]
+    assert lit(header, "key") == "X-Trace-Token" and ref(header, "value") == "local.file.otlp_token.content"
+    client = components["otelcol.exporter.otlp.default"].blocks("client")[0]
+    assert lit(client, "endpoint") == "10.9.9.9:4317"
+    assert ref(client, "auth") == "otelcol.auth.headers.otlp.handler"
+    assert alloy_syntax.literal(("object", [(k, v) for k, v in client.blocks("tls")[0].attributes().items()])) == {
+        "insecure": False, "insecure_skip_verify": True}
+    assert "prometheus.scrape.app" in components
+    assert text.rstrip().endswith(EXTRA)
+    secrets = rendered["full"]["vars"]["_alloy_secret_files"]
+    assert secrets["otlp_token"]["content"] == "tok-en" and secrets["otlp_token"]["wanted"] is True
+    assert rendered["client"]["vars"]["_alloy_secret_files"]["otlp_token"]["wanted"] is False
+    hardening = rendered["full"]["vars"]["_alloy_hardening"]
+    assert hardening["ProtectProc"] is None and hardening["RestrictAddressFamilies"].endswith("AF_NETLINK")
+
+
+
+def test_bearer_scheme_prefixes_the_token_file(rendered):
+    secret = rendered["bearer"]["vars"]["_alloy_secret_files"]["otlp_token"]
+    assert secret["content"] == "Bearer abc" and secret["path"] == "/etc/alloy/otlp_token"
+    components = alloy_syntax.components(tree(rendered, "bearer"))
+    assert lit(components["otelcol.auth.headers.otlp"].blocks("header")[0], "key") == "Authorization"
+
+
+def test_traces_only(rendered):
+    components = alloy_syntax.components(tree(rendered, "minimal"))
+    assert sorted(components) == ["otelcol.exporter.otlp.default", "otelcol.processor.batch.default",
+                                  "otelcol.receiver.otlp.default"]
+    otlp = components["otelcol.receiver.otlp.default"]
+    assert [b.name for b in otlp.body] == ["grpc", "output"]
+    client = components["otelcol.exporter.otlp.default"].blocks("client")[0]
+    assert lit(client, "endpoint") == "jaeger.test:4317" and "auth" not in client.attributes()
+
+
+def test_explicit_urls_need_no_server_group(rendered):
+    components = alloy_syntax.components(tree(rendered, "explicit_urls"))
+    endpoint = components["prometheus.remote_write.default"].blocks("endpoint")[0]
+    assert lit(endpoint, "url") == "https://p.test/api/v1/write"
+
+
+@pytest.mark.parametrize("name, words", [
+    ("bad_no_server", ["alloy_servers_group ('nobody')", "alloy_prometheus_remote_write_url"]),
+    ("bad_source", ["alloy_metrics_source"]),
+    ("bad_listen", ["alloy_http_listen_address"]),
+    ("bad_glob", ["alloy_logs_files"]),
+    ("bad_password_pair", ["alloy_loki_username/alloy_loki_password"]),
+])
+def test_bad_input_fails_in_preflight_naming_the_variable(rendered, name, words):
+    message = rendered[name]["failed"]
+    assert message, "%s was accepted" % name
+    for word in words:
+        assert word in message
