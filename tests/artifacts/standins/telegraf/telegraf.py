@@ -203,7 +203,7 @@ def check_plugin(section, plugin, block):
         for url in urls:
             parsed = urllib.parse.urlsplit(url)
             if parsed.scheme not in ("http", "https", "unix") or not (parsed.netloc or parsed.path):
-                raise ConfigError("plugin inputs.prometheus: could not parse URL %q" % url)
+                raise ConfigError("plugin inputs.prometheus: could not parse URL %s" % json.dumps(url))
         if not urls and not block.get("kubernetes_services") and not block.get("monitor_kubernetes_pods"):
             raise ConfigError("plugin inputs.prometheus: no urls, kubernetes_services or monitor_kubernetes_pods given")
         if block.get("metric_version", 1) not in (1, 2):
@@ -447,7 +447,7 @@ def gather_prometheus(options):
             with urllib.request.urlopen(request, timeout=timeout) as response:
                 text = response.read().decode("utf-8", "replace")
         except OSError as exc:
-            log("E", "[inputs.prometheus] Error in plugin: error making HTTP request to %q: %s" % (url, exc))
+            log("E", "[inputs.prometheus] Error in plugin: error making HTTP request to %s: %s" % (json.dumps(url), exc))
             continue
         for line in text.splitlines():
             match = SAMPLE.match(line)
@@ -611,14 +611,22 @@ class Server(http.server.ThreadingHTTPServer):
             return
         request.settimeout(10)
         try:
-            wrapped = self.tls.wrap_socket(request, server_side=True)
-        except ssl.SSLError as exc:
-            if "HTTP_REQUEST" in str(exc):  # like Go: plain HTTP on a TLS port gets a 400
-                try:
-                    request.sendall(b"HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n")
-                except OSError:
-                    pass
+            first = request.recv(1, socket.MSG_PEEK)
+        except OSError:
             return
+        if first and first[0] != 0x16:  # not a TLS handshake: like Go, answer plain HTTP with a 400
+            try:
+                request.sendall(b"HTTP/1.0 400 Bad Request\r\nConnection: close\r\n\r\n"
+                                b"Client sent an HTTP request to an HTTPS server.\n")
+                request.shutdown(socket.SHUT_WR)
+                request.settimeout(1)
+                while request.recv(4096):  # read the rest of the request: no reset before the reply
+                    pass
+            except OSError:
+                pass
+            return
+        try:
+            wrapped = self.tls.wrap_socket(request, server_side=True)
         except OSError:
             return
         super().finish_request(wrapped, client_address)
