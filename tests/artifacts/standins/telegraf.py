@@ -2,8 +2,8 @@
 
 The release archive ``telegraf-{V}_linux_{arch}.tar.gz`` holds ``./telegraf-{V}/usr/bin/telegraf``
 and ``./telegraf-{V}/etc/telegraf/telegraf.conf``, as upstream's does (two leading components to
-strip). The program is telegraf/telegraf.py with the version and Telegraf's plugin list
-(telegraf/plugins.json) written in.
+strip). The program is telegraf/telegraf.py with a python3 shebang, the version and Telegraf's
+plugin list (telegraf/plugins.json) written in.
 """
 from __future__ import annotations
 
@@ -35,7 +35,8 @@ def program(version):
         raise SystemExit("telegraf stand-in: the VERSION/PLUGINS lines of telegraf/telegraf.py changed")
     source = source.replace(version_line, "VERSION = %r\n" % version)
     source = source.replace(plugins_line, "PLUGINS = json.loads(%r)\n" % json.dumps(plugins, sort_keys=True))
-    return source.encode("utf-8")
+    # The entry script named like the real binary; the source itself carries no shebang.
+    return ("#!/usr/bin/env python3\n" + source).encode("utf-8")
 
 
 def files(version, arch, spec):

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Telegraf TEST STAND-IN for the vigil.observability test mirror (not InfluxData Telegraf).
 
 Behaves like the parts of ``telegraf`` the collection relies on:

@@ -34,6 +34,7 @@ def telegraf(tmp_path_factory):
     assert set(files) == {"usr/bin/telegraf", "etc/telegraf/telegraf.conf"}
     path = tmp_path_factory.mktemp("standin") / "telegraf"
     data, mode = files["usr/bin/telegraf"]
+    assert data.startswith(b"#!/usr/bin/env python3\n") and mode == 0o755
     path.write_bytes(data)
     path.chmod(mode)
     return str(path)
