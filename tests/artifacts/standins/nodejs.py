@@ -6,8 +6,10 @@ itself as ``npm``. This builder takes exactly the build's versions from the regi
 npm is configured with (``npm config get registry``; no registry is named here), checks every
 tarball against the ``dist.integrity`` (SHA-512) of the registry's metadata, and repackages them
 in the nodejs.org release layout: ``node-v{version}-linux-x64/`` with ``bin/node``,
-``bin/npm``, ``bin/npx``, ``lib/node_modules/npm/``, ``include/node/``, ``share/``. The mirror
-writes ``SHASUMS256.txt`` next to it, as nodejs.org does.
+``bin/npm``, ``bin/npx``, ``lib/node_modules/npm/``, ``share/``. The mirror writes
+``SHASUMS256.txt`` next to it, as nodejs.org does. ``include/node/`` (3000 C headers for
+building native add-ons, which the scenarios never build) is left out: it would double the
+files every unpack has to check.
 
 Upstream ``bin/npm`` and ``bin/npx`` are symlinks into ``lib/node_modules/npm/bin/``; the mirror's
 archives hold regular files only, so they are two-line scripts that load those entry points.
@@ -108,7 +110,7 @@ def files(version, arch, spec):
     for name, data, mode in _members(registry_tarball("node-linux-%s" % NODE_ARCH[arch], version)):
         if name == "bin/node":
             result[name] = (data, 0o755)
-        elif name.startswith(("include/", "share/")) or name in ("LICENSE", "README.md", "CHANGELOG.md"):
+        elif name.startswith("share/") or name in ("LICENSE", "README.md", "CHANGELOG.md"):
             result[name] = (data, mode | 0o644)
     if "bin/node" not in result:
         raise SystemExit("nodejs: node-linux-%s@%s holds no bin/node" % (NODE_ARCH[arch], version))
@@ -117,6 +119,6 @@ def files(version, arch, spec):
     result["bin/npm"] = (NPM_SHIM, 0o755)
     result["bin/npx"] = (NPX_SHIM, 0o755)
     result["NOTICE"] = (("Repackaged for the vigil.observability test mirror from the npm registry: "
-                         "node-linux-%s@%s and npm@%s (integrity-checked).\n"
+                         "node-linux-%s@%s and npm@%s (integrity-checked); include/ left out.\n"
                          % (NODE_ARCH[arch], version, spec["npm"])).encode(), 0o644)
     return result

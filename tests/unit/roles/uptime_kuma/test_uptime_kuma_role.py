@@ -1,0 +1,337 @@
+"""Structural checks of what the uptime_kuma role renders and decides, through Ansible itself.
+
+One ansible-playbook run on localhost loads the role's defaults and vars for each case below,
+renders its templates (the nginx site, the environment file) and dumps the computed values the
+install and service steps use; the same run feeds bad input to the role's preflight. The tests
+then check the nginx site directive by directive and read the environment file back the way
+systemd does.
+"""
+from __future__ import annotations
+
+import base64
+import importlib.util
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
+ROLE = os.path.join(ROOT, "roles", "uptime_kuma")
+ARTIFACTS = os.path.join(ROOT, "tests", "artifacts")
+
+CERT = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----"
+KEY = "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----"
+PROXY = {"uptime_kuma_nginx_enabled": True, "uptime_kuma_nginx_server_names": ["status.example.org"],
+         "uptime_kuma_nginx_tls_cert": CERT, "uptime_kuma_nginx_tls_key": KEY}
+TRICKY = 'a "quoted" value with \\ backslash and $HOME'
+
+# name -> variables on top of the role's defaults and vars
+CASES = {
+    "default": {},
+    "bookworm": {"ansible_facts": {"distribution_release": "bookworm"}},
+    "trixie": {"ansible_facts": {"distribution_release": "trixie"}},
+    "proxy": PROXY,
+    "proxy_custom": dict(PROXY, uptime_kuma_nginx_server_names=["kuma.example.org", "status.example.org"],
+                         uptime_kuma_nginx_https_port=8443, uptime_kuma_nginx_http_port=0, uptime_kuma_host="::",
+                         uptime_kuma_port=3002),
+    "proxy_rotated": dict(PROXY, uptime_kuma_nginx_tls_key=KEY.replace("MIIE", "MIIF")),
+    "proxy_files": {"uptime_kuma_nginx_enabled": True, "uptime_kuma_nginx_tls_cert_file": "/etc/ssl/kuma.pem",
+                    "uptime_kuma_nginx_tls_key_file": "/etc/ssl/private/kuma.key"},
+    "environment": {"uptime_kuma_environment": {"TRICKY": TRICKY, "UPTIME_KUMA_WS_ORIGIN_CHECK": "bypass"},
+                    "uptime_kuma_node_extra_ca_certs": "/etc/ssl/private-ca.pem", "uptime_kuma_data_dir": "/srv/kuma"},
+    "mirror": {"vigil_artifact_mirror": "http://mirror.example.internal/vigil"},
+    "source_pinned": {"uptime_kuma_checksum": "sha256:" + "a" * 64},
+    "both_local": {"uptime_kuma_archive_path": "/srv/2.5.3.tar.gz", "uptime_kuma_dist_archive_path": "/srv/dist.tar.gz"},
+    "sums_url": {"uptime_kuma_checksums_url": "https://files.example.internal/kuma/2.5.3/SUMS"},
+}
+
+COMPUTED = ["uptime_kuma_nodejs_source", "_uptime_kuma_node", "_uptime_kuma_node_bin_dir", "_uptime_kuma_npm_command",
+            "_uptime_kuma_npm_environment", "_uptime_kuma_unverified_files", "_uptime_kuma_checksums_url",
+            "_uptime_kuma_release_dir", "_uptime_kuma_nginx_tls_cert_path", "_uptime_kuma_nginx_tls_key_path",
+            "_uptime_kuma_hardening", "_uptime_kuma_dirs", "uptime_kuma_base_url", "uptime_kuma_host",
+            "_uptime_kuma_nodesource_repository"]
+
+GOOD = dict(PROXY, uptime_kuma_nodejs_source="tarball", uptime_kuma_admin_username="admin",
+            uptime_kuma_admin_password="s3cret-enough")
+
+# name -> (variables on top of GOOD, text the failure must contain)
+BAD = {
+    "leading_v": ({"uptime_kuma_version": "v2.5.3"}, "uptime_kuma_version must be a pinned Uptime Kuma 2.x release"),
+    "latest": ({"uptime_kuma_version": "latest"}, "uptime_kuma_version must be a pinned"),
+    "one_x": ({"uptime_kuma_version": "1.23.16"}, "this role installs 2.x only"),
+    "checksum_shape": ({"uptime_kuma_dist_checksum": "deadbeef"}, "uptime_kuma_dist_checksum must be empty or sha256:"),
+    "require_checksum": ({"uptime_kuma_require_checksum": True, "uptime_kuma_checksum": "sha256:" + "b" * 64},
+                         "none is given for https://github.com/louislam/uptime-kuma/releases/download/2.5.3/dist.tar.gz"),
+    "old_node": ({"uptime_kuma_nodejs_version": "20.3.1"}, "uptime_kuma_nodejs_version must be a pinned Node.js release >= 20.4.0"),
+    "node_v": ({"uptime_kuma_nodejs_version": "v22.23.3"}, "uptime_kuma_nodejs_version must be a pinned"),
+    "port": ({"uptime_kuma_port": 70000}, "uptime_kuma_port (70000)"),
+    "port_clash": ({"uptime_kuma_port": 443}, "must be distinct ports"),
+    "no_tls": ({"uptime_kuma_nginx_tls_cert": "", "uptime_kuma_nginx_tls_key": ""}, "uptime_kuma_nginx_tls_cert"),
+    "half_tls": ({"uptime_kuma_nginx_tls_key": ""}, "uptime_kuma_nginx_tls_key"),
+    "both_tls": ({"uptime_kuma_nginx_tls_cert_file": "/a.pem", "uptime_kuma_nginx_tls_key_file": "/a.key"}, "not both"),
+    "no_names": ({"uptime_kuma_nginx_server_names": []}, "uptime_kuma_nginx_server_names"),
+    "body_size": ({"uptime_kuma_nginx_client_max_body_size": "lots"}, "uptime_kuma_nginx_client_max_body_size"),
+    "kept": ({"uptime_kuma_releases_kept": 0}, "uptime_kuma_releases_kept must be at least 1"),
+    "env_name": ({"uptime_kuma_environment": {"MY-VAR": "x", "OK": "y"}}, "uptime_kuma_environment: names must be"),
+    "ca_relative": ({"uptime_kuma_node_extra_ca_certs": "ca.pem"}, "uptime_kuma_node_extra_ca_certs must name an existing PEM"),
+    "ca_missing": ({"uptime_kuma_node_extra_ca_certs": "/nonexistent/vigil-ca.pem"}, "uptime_kuma_node_extra_ca_certs"),
+    "admin_no_password": ({"uptime_kuma_admin_password": ""}, "uptime_kuma_admin_password go together"),
+    "password_no_admin": ({"uptime_kuma_admin_username": ""}, "uptime_kuma_admin_username and uptime_kuma_admin_password"),
+    "weak_password": ({"uptime_kuma_admin_password": "abcdefgh"}, "letters and digits"),
+    "short_password": ({"uptime_kuma_admin_password": "ab1"}, "at least 6 characters"),
+    "base_url": ({"uptime_kuma_base_url": "status.example.org"}, "uptime_kuma_base_url is"),
+}
+
+
+def run_playbook(tmp, tasks):
+    """Run ``tasks`` on localhost with the role's defaults and vars; {key: value} of the reports."""
+    play = {"name": "uptime_kuma role under test", "hosts": "localhost", "connection": "local", "gather_facts": False,
+            "vars": {"ansible_python_interpreter": sys.executable},
+            "vars_files": [os.path.join(ROLE, "defaults", "main.yml"), os.path.join(ROLE, "vars", "main.yml")],
+            "tasks": tasks}
+    path = os.path.join(tmp, "playbook.yml")
+    with open(path, "w", encoding="utf-8") as handle:
+        yaml.safe_dump([play], handle, sort_keys=False)
+    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_NOCOLOR="1",
+               ANSIBLE_LOCALHOST_WARNING="false", ANSIBLE_INVENTORY_UNPARSED_WARNING="false")
+    playbook = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
+    result = subprocess.run([playbook, "-i", "localhost,", path], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=600, check=False)
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
+    return {key: json.loads(base64.b64decode(data)) for key, data in re.findall(r"@@([\w.]+)@@([A-Za-z0-9+/=]+)@@",
+                                                                                   result.stdout)}
+
+
+def report(key, expression):
+    return {"name": "Report " + key, "ansible.builtin.debug": {
+        "msg": "@@%s@@{{ (%s) | to_json | b64encode }}@@" % (key, expression)}}
+
+
+def preflight(name, variables):
+    return {"name": "Preflight " + name, "vars": variables, "block": [
+        {"name": "Preflight", "ansible.builtin.include_tasks": os.path.join(ROLE, "tasks", "preflight.yml")},
+        report(name, "'ACCEPTED'"),
+    ], "rescue": [report(name, "ansible_failed_result.msg")]}
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    out = str(tmp_path_factory.mktemp("uptime_kuma"))
+    tasks = []
+    for name, variables in CASES.items():
+        rendering = "{'site': lookup('ansible.builtin.template', '%s'), 'env': lookup('ansible.builtin.template', '%s'), %s}" % (
+            os.path.join(ROLE, "templates", "nginx-site.conf.j2"), os.path.join(ROLE, "templates", "uptime-kuma.env.j2"),
+            ", ".join("'%s': %s" % (v, v) for v in COMPUTED))
+        tasks.append({"name": "Render case " + name, "vars": variables, "block": [report(name, rendering)]})
+    for name, (variables, _expected) in BAD.items():
+        tasks.append(preflight("bad." + name, dict(GOOD, **variables)))
+    tasks.append(preflight("good", GOOD))
+    reports = run_playbook(out, tasks)
+    return reports
+
+
+def systemd_env(text):
+    """Values of an EnvironmentFile of double-quoted assignments, read the way systemd reads them."""
+    values = {}
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        name, _, raw = line.partition("=")
+        assert raw.startswith('"') and raw.endswith('"'), line
+        body, out, index = raw[1:-1], [], 0
+        while index < len(body):
+            if body[index] == "\\" and index + 1 < len(body):
+                out.append(body[index + 1])
+                index += 2
+                continue
+            assert body[index] != '"', "unescaped quote in " + line
+            out.append(body[index])
+            index += 1
+        values[name] = "".join(out)
+    return values
+
+
+def servers(site):
+    """The server blocks of a site as lists of directive lines (one level of braces below server)."""
+    blocks = []
+    for match in re.finditer(r"^server \{\n(.*?)^\}", site, re.M | re.S):
+        blocks.append([line.strip() for line in match.group(1).splitlines() if line.strip() and not line.strip().startswith("#")])
+    return blocks
+
+
+def test_default_environment_listens_everywhere(rendered):
+    env = systemd_env(rendered["default"]["env"])
+    assert env == {"NODE_ENV": "production", "UPTIME_KUMA_PORT": "3001", "DATA_DIR": "/var/lib/uptime-kuma/"}
+    assert rendered["default"]["uptime_kuma_base_url"] == ""
+
+
+def test_behind_the_proxy_uptime_kuma_listens_on_loopback(rendered):
+    env = systemd_env(rendered["proxy"]["env"])
+    assert env["UPTIME_KUMA_HOST"] == "127.0.0.1"
+    assert rendered["proxy"]["uptime_kuma_base_url"] == "https://status.example.org"
+
+
+def test_environment_values_survive_systemd_quoting(rendered):
+    env = systemd_env(rendered["environment"]["env"])
+    assert env["TRICKY"] == TRICKY
+    assert env["UPTIME_KUMA_WS_ORIGIN_CHECK"] == "bypass"
+    assert env["NODE_EXTRA_CA_CERTS"] == "/etc/ssl/private-ca.pem"
+    assert env["DATA_DIR"] == "/srv/kuma/"
+    npm_env = rendered["environment"]["_uptime_kuma_npm_environment"]
+    assert npm_env["NODE_EXTRA_CA_CERTS"] == "/etc/ssl/private-ca.pem"
+
+
+def test_nodejs_source_follows_the_debian_release(rendered):
+    assert rendered["bookworm"]["uptime_kuma_nodejs_source"] == "tarball"
+    assert rendered["bookworm"]["_uptime_kuma_node"] == "/opt/nodejs/22.23.3/bin/node"
+    assert rendered["trixie"]["uptime_kuma_nodejs_source"] == "distro"
+    assert rendered["trixie"]["_uptime_kuma_node"] == "/usr/bin/node"
+    assert rendered["default"]["uptime_kuma_nodejs_source"] == "distro"
+
+
+def test_npm_ci_omits_dev_against_the_configured_registry(rendered):
+    command = rendered["bookworm"]["_uptime_kuma_npm_command"]
+    assert command[:2] == ["/opt/nodejs/22.23.3/bin/npm", "ci"]
+    assert "--omit=dev" in command and "--no-audit" in command
+    assert "--registry=https://registry.npmjs.org/" in command
+    assert "--cache=/var/cache/uptime-kuma/npm" in command
+    assert rendered["bookworm"]["_uptime_kuma_npm_environment"]["PATH"].startswith("/opt/nodejs/22.23.3/bin:")
+
+
+def test_unit_keeps_the_hardening_except_memory_deny_write_execute(rendered):
+    assert rendered["default"]["_uptime_kuma_hardening"] == {"MemoryDenyWriteExecute": None}
+
+
+def test_release_files_without_checksum_are_the_unverified_ones(rendered):
+    parts = {name: [f["part"] for f in rendered[name]["_uptime_kuma_unverified_files"]] for name in CASES}
+    assert parts["default"] == ["source", "dist"]
+    assert parts["mirror"] == []
+    assert parts["sums_url"] == []
+    assert parts["source_pinned"] == ["dist"]
+    assert parts["both_local"] == []
+
+
+def test_checksum_file_name_is_the_one_mirrors_carry(rendered):
+    assert rendered["mirror"]["_uptime_kuma_checksums_url"].endswith("/2.5.3/sha256sums.txt")
+    assert rendered["sums_url"]["_uptime_kuma_checksums_url"] == "https://files.example.internal/kuma/2.5.3/SUMS"
+
+
+def test_directories_keep_code_read_only_and_data_private(rendered):
+    dirs = {d["path"]: d for d in rendered["default"]["_uptime_kuma_dirs"]}
+    assert dirs["/opt/uptime-kuma"]["owner"] == "root" and dirs["/opt/uptime-kuma"]["mode"] == "0755"
+    assert dirs["/var/lib/uptime-kuma"]["owner"] == "uptime-kuma" and dirs["/var/lib/uptime-kuma"]["mode"] == "0750"
+    assert dirs["/var/backups/uptime-kuma"]["owner"] == "root" and dirs["/var/backups/uptime-kuma"]["mode"] == "0700"
+    assert dirs["/var/cache/uptime-kuma/npm"]["mode"] == "0700"
+
+
+def test_nodesource_repository_is_signed(rendered):
+    repo = rendered["default"]["_uptime_kuma_nodesource_repository"]
+    assert repo["uris"] == "https://deb.nodesource.com/node_22.x"
+    assert repo["suites"] == "nodistro" and repo["components"] == "main"
+    assert repo["key_url"].startswith("https://deb.nodesource.com/gpgkey/")
+
+
+def test_proxy_site_upgrades_websockets_to_loopback(rendered):
+    site = rendered["proxy"]["site"]
+    assert re.search(r"^map \$http_upgrade \$uptime_kuma_connection_upgrade \{\n\s+default upgrade;\n\s+''\s+close;\n\}", site, re.M)
+    redirect, tls = servers(site)
+    assert "listen 80;" in redirect and "listen [::]:80;" in redirect
+    assert "return 301 https://$host$request_uri;" in redirect
+    assert "listen 443 ssl;" in tls and "server_name status.example.org;" in tls
+    digest = re.search(r"uptime-kuma-([0-9a-f]{12})\.crt", rendered["proxy"]["_uptime_kuma_nginx_tls_cert_path"]).group(1)
+    assert "ssl_certificate /etc/nginx/tls/uptime-kuma-%s.crt;" % digest in tls
+    assert "ssl_certificate_key /etc/nginx/tls/uptime-kuma-%s.key;" % digest in tls
+    for directive in ("proxy_pass http://127.0.0.1:3001;", "proxy_http_version 1.1;",
+                      "proxy_set_header Upgrade $http_upgrade;",
+                      "proxy_set_header Connection $uptime_kuma_connection_upgrade;",
+                      "proxy_set_header Host $host;", "proxy_set_header X-Forwarded-Proto $scheme;",
+                      "client_max_body_size 20m;"):
+        assert directive in tls, directive
+    assert site.count("{") == site.count("}")
+
+
+def test_new_tls_content_gets_new_file_names(rendered):
+    # Same certificate and key, same files; a new key, new files (checked by nginx before use).
+    assert rendered["proxy"]["_uptime_kuma_nginx_tls_cert_path"] == rendered["proxy_custom"]["_uptime_kuma_nginx_tls_cert_path"]
+    assert rendered["proxy"]["_uptime_kuma_nginx_tls_cert_path"] != rendered["proxy_rotated"]["_uptime_kuma_nginx_tls_cert_path"]
+    assert rendered["proxy"]["_uptime_kuma_nginx_tls_key_path"] != rendered["proxy_rotated"]["_uptime_kuma_nginx_tls_key_path"]
+    assert rendered["proxy_files"]["_uptime_kuma_nginx_tls_cert_path"] == "/etc/ssl/kuma.pem"
+    assert rendered["proxy_files"]["_uptime_kuma_nginx_tls_key_path"] == "/etc/ssl/private/kuma.key"
+    assert "ssl_certificate_key /etc/ssl/private/kuma.key;" in rendered["proxy_files"]["site"]
+
+
+def test_proxy_site_on_custom_ports_without_redirect(rendered):
+    site = rendered["proxy_custom"]["site"]
+    (tls,) = servers(site)
+    assert "listen 8443 ssl;" in tls
+    assert "server_name kuma.example.org status.example.org;" in tls
+    assert "proxy_pass http://[::1]:3002;" in tls
+    assert rendered["proxy_custom"]["uptime_kuma_base_url"] == "https://kuma.example.org:8443"
+
+
+@pytest.mark.parametrize("name", sorted(BAD))
+def test_bad_input_is_refused_naming_the_variable(rendered, name):
+    message = rendered["bad." + name]
+    assert message != "ACCEPTED", "%s was accepted" % name
+    assert BAD[name][1] in message, message
+
+
+def test_good_input_passes_preflight(rendered):
+    assert rendered["good"] == "ACCEPTED"
+
+
+def test_password_never_appears_in_preflight_messages(rendered):
+    for name in BAD:
+        assert GOOD["uptime_kuma_admin_password"] not in rendered["bad." + name]
+
+
+def test_mirror_nodejs_build_is_the_role_default():
+    with open(os.path.join(ROLE, "defaults", "main.yml"), encoding="utf-8") as handle:
+        defaults = yaml.safe_load(handle)
+    with open(os.path.join(ARTIFACTS, "versions", "nodejs.yml"), encoding="utf-8") as handle:
+        builds = yaml.safe_load(handle)["nodejs"]
+    pinned = next(b for b in builds if b.get("default"))
+    assert pinned["version"] == defaults["uptime_kuma_nodejs_version"]
+
+
+def load_builder(name):
+    spec = importlib.util.spec_from_file_location("builder_" + name, os.path.join(ARTIFACTS, "standins", name + ".py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_standin_source_archive_is_laid_out_like_the_tag():
+    files = load_builder("uptime_kuma").files(version="2.5.3", arch="amd64", spec={})
+    package = json.loads(files["package.json"][0])
+    lock = json.loads(files["package-lock.json"][0])
+    assert package["version"] == "2.5.3" and package["engines"] == {"node": ">= 20.4.0"}
+    assert lock["version"] == "2.5.3" and lock["packages"][""]["version"] == "2.5.3"
+    assert set(package["dependencies"]) == {name.split("/", 1)[1] for name, entry in lock["packages"].items()
+                                            if name and not entry.get("dev")}
+    assert all(entry.get("integrity", "").startswith("sha512-") for name, entry in lock["packages"].items() if name)
+    assert all("resolved" not in entry for entry in lock["packages"].values()), "no registry host in the lockfile"
+    server = files["server/server.js"][0].decode()
+    assert "TEST STAND-IN" in server and "Switching Protocols" in server
+    assert files[".npmrc"][0] == b"legacy-peer-deps=true\n"
+
+
+def test_standin_dist_carries_the_release_version():
+    files = load_builder("uptime_kuma").files(version="2.5.2", arch="amd64", spec={"part": "dist"})
+    assert "frontend of Uptime Kuma 2.5.2 (dist.tar.gz)" in files["index.html"][0].decode()
+    assert "{version}" not in files["index.html"][0].decode()
+
+
+def test_nodejs_builder_checks_the_registry_integrity():
+    builder = load_builder("nodejs")
+    data = b"node tarball"
+    import hashlib  # pylint: disable=import-outside-toplevel
+    good = "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
+    assert builder._integrity_ok(data, good)  # pylint: disable=protected-access
+    assert not builder._integrity_ok(data + b"!", good)  # pylint: disable=protected-access
+    with pytest.raises(SystemExit):
+        builder._integrity_ok(data, "sha1-abc")  # pylint: disable=protected-access
