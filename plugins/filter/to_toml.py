@@ -14,7 +14,8 @@ from ansible.errors import AnsibleFilterError
 
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
-_INT_MIN, _INT_MAX = -(2 ** 63), 2 ** 63 - 1
+_INT_MIN = -(2 ** 63)
+_INT_MAX = 2 ** 63 - 1
 
 
 def _where(path):

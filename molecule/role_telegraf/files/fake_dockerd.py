@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """A Docker Engine API double on a unix socket, for the role_telegraf scenario.
 
 Answers GET /_ping, /version, /info and /containers/json the way dockerd does (a fixed engine

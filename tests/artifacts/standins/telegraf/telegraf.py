@@ -289,7 +289,7 @@ def gather_cpu(options):
 def gather_mem(_options):
     info = {}
     for line in read("/proc/meminfo").splitlines():
-        key, _, rest = line.partition(":")
+        key, rest = (line.split(":", 1) + [""])[:2]
         if rest.strip():
             info[key] = int(rest.split()[0]) * 1024
     total, available = info.get("MemTotal", 0), info.get("MemAvailable", 0)
@@ -354,7 +354,7 @@ def gather_net(options):
     wanted = options.get("interfaces", [])
     out = []
     for line in read("/proc/net/dev").splitlines()[2:]:
-        name, _, rest = line.partition(":")
+        name, rest = (line.split(":", 1) + [""])[:2]
         name = name.strip()
         values = [int(v) for v in rest.split()]
         if len(values) < 16:
@@ -708,7 +708,7 @@ def parse_args(argv):
     index = 0
     while index < len(argv):
         arg = argv[index]
-        name, _, value = arg.lstrip("-").partition("=")
+        name, value = (arg.lstrip("-").split("=", 1) + [""])[:2]
         if arg.startswith("-") and name in ("config", "config-directory"):
             if not value:
                 index += 1
