@@ -68,13 +68,42 @@ do_sanity() { tools/sanity.sh; }
 do_argspecs() { python3 tools/check_argument_specs.py roles; }
 do_unit() { python3 -m pytest -q tests/unit; }
 
+# Scenarios run VIGIL_MOLECULE_JOBS at a time (default 2): they mostly wait on containers and
+# services, so two overlap well on two cores. Each scenario's log is printed whole when it ends.
 do_molecule() {
   eval "$(python3 tools/test_env.py)" || return 1
   local scenarios=${VIGIL_SCENARIOS:-$(python3 tools/test_env.py --scenarios)}
-  local rc=0
+  local jobs=${VIGIL_MOLECULE_JOBS:-2}
+  local logs
+  logs=$(mktemp -d "$cache/molecule-logs.XXXXXX")
+  local rc=0 running=0
+  declare -A started=()
+  finish_one() {
+    local done_pid=""
+    wait -n -p done_pid || true
+    local name=${started[$done_pid]}
+    local status; status=$(cat "$logs/$name.rc")
+    local took=$(( $(cat "$logs/$name.end") - $(cat "$logs/$name.start") ))
+    echo "=== stage molecule $name: start $(date -u -d @"$(cat "$logs/$name.start")" +%H:%M:%S)"
+    cat "$logs/$name.log"
+    if [ "$status" = 0 ]; then st=ok; else st=FAILED; rc=1; fi
+    echo "=== stage molecule $name: $st in $(fmt $took)"
+    summary+=("$(printf '%-28s %-7s %s' "molecule $name" "$st" "$(fmt $took)")")
+    unset "started[$done_pid]"
+    running=$((running - 1))
+  }
   for scenario in $scenarios; do
-    stage "molecule $scenario" molecule test -s "$scenario" || rc=1
+    if [ "$running" -ge "$jobs" ]; then finish_one; fi
+    (
+      now > "$logs/$scenario.start"
+      molecule test -s "$scenario" > "$logs/$scenario.log" 2>&1
+      echo $? > "$logs/$scenario.rc"
+      now > "$logs/$scenario.end"
+    ) &
+    started[$!]=$scenario
+    running=$((running + 1))
   done
+  while [ "$running" -gt 0 ]; do finish_one; done
   return $rc
 }
 
