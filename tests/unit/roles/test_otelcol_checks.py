@@ -23,8 +23,8 @@ SOUND = {
         "pipelines": {"traces": {"receivers": ["otlp"], "processors": ["batch"],
                                  "exporters": ["otlp_http/jaeger", "spanmetrics"]},
                       "metrics/spanmetrics": {"receivers": ["spanmetrics"], "exporters": ["prometheus"]}},
-        "telemetry": {"metrics": {"readers": [{"pull": {"exporter": {"prometheus": {"host": "0.0.0.0",
-                                                                                      "port": 8888}}}}]}}},
+        "telemetry": {"metrics": {"readers": [
+            {"pull": {"exporter": {"prometheus": {"host": "0.0.0.0", "port": 8888}}}}]}}},
 }
 
 

@@ -73,7 +73,7 @@ SIGNALS = {
 
 def parse_version(text):
     parts = []
-    for piece in str(text).split("-")[0].split("."):
+    for piece in str(text).split("-", 1)[0].split("."):
         parts.append(int(piece) if piece.isdigit() else 0)
     return tuple((parts + [0, 0, 0])[:3])
 

@@ -46,7 +46,7 @@ def _parse(argv):
         if arg in ("-h", "--help"):
             return "help", configs
         if arg.startswith("--config=") or arg.startswith("--set=") or arg.startswith("--feature-gates="):
-            name, _, value = arg.partition("=")
+            name, _sep, value = arg.partition("=")
             if name == "--config":
                 configs.append(value)
             elif name == "--set":
@@ -70,7 +70,7 @@ def _parse(argv):
 
 
 def _set_to_yaml(expr):
-    key, _, value = expr.partition("=")
+    key, _sep, value = expr.partition("=")
     node = yaml.safe_load(value) if value else None
     for part in reversed(key.replace("::", ".").split(".")):
         node = {part: node}

@@ -28,7 +28,7 @@ _EXPR = re.compile(r"\$\$|\$\{(?:([a-zA-Z][a-zA-Z0-9+.-]*):)?([^}]*)\}")
 
 def _provider(scheme, value):
     if scheme in (None, "env"):
-        name, _, default = value.partition(":-")
+        name, _sep, default = value.partition(":-")
         if not re.match(r"^[a-zA-Z_][a-zA-Z0-9_]*$", name):
             raise ConfigError("environment variable %r has invalid name: must match regex ^[a-zA-Z_][a-zA-Z0-9_]*$" % name)
         return yaml.safe_load(os.environ.get(name, default)) if os.environ.get(name, default) != "" else None

@@ -93,7 +93,7 @@ def parse_tags(text):
             raise FlagError("invalid agent tag %r: expected key=value" % item)
         value = value.strip()
         if value.startswith("${") and value.endswith("}"):
-            env, _, default = value[2:-1].partition(":")
+            env, _sep, default = value[2:-1].partition(":")
             value = os.environ.get(env, default)
         tags[key.strip()] = value
     return tags

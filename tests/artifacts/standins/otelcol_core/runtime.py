@@ -75,7 +75,7 @@ def spans_of(data):
 
 
 def count_spans(data):
-    return sum(1 for _ in spans_of(data))
+    return sum(1 for _pair in spans_of(data))
 
 
 def _kind(span):
@@ -186,7 +186,7 @@ class BasicAuth:
         lines += str(htpasswd.get("inline") or "").splitlines()
         for line in lines:
             if ":" in line.strip():
-                user, _, hashed = line.strip().partition(":")
+                user, _sep, hashed = line.strip().partition(":")
                 self.users[user] = hashed
 
     def _check(self, hashed, password):
@@ -203,7 +203,7 @@ class BasicAuth:
         if not got.startswith("Basic "):
             return False
         try:
-            user, _, password = base64.b64decode(got[6:]).decode().partition(":")
+            user, _sep, password = base64.b64decode(got[6:]).decode().partition(":")
         except ValueError:
             return False
         return user in self.users and self._check(self.users[user], password)
@@ -330,8 +330,8 @@ class Runtime:
                     self._listen_http(xid, (http or {}).get("endpoint", "localhost:13133"),
                                       self._health_v2_route(path), tls=(http or {}).get("tls"))
                 if xcfg.get("grpc") is not None:
-                    self.listeners.append(TCPSink(xid + "/grpc", (xcfg.get("grpc") or {}).get("endpoint",
-                                                                                            "localhost:13132")))
+                    grpc_endpoint = (xcfg.get("grpc") or {}).get("endpoint", "localhost:13132")
+                    self.listeners.append(TCPSink(xid + "/grpc", grpc_endpoint))
             else:
                 self._listen_http(xid, xcfg.get("endpoint", "localhost:13133"),
                                   self._health_v1_route(xcfg.get("path", "/")))
@@ -606,7 +606,7 @@ class Runtime:
                 if detector == "env":
                     for pair in os.environ.get("OTEL_RESOURCE_ATTRIBUTES", "").split(","):
                         if "=" in pair:
-                            key, _, value = pair.partition("=")
+                            key, _sep, value = pair.partition("=")
                             detected[key.strip()] = value.strip()
                 elif detector == "system":
                     sources = (pcfg.get("system") or {}).get("hostname_sources") or ["dns", "os"]

@@ -49,7 +49,7 @@ BAD = {
 @pytest.fixture(scope="module")
 def rendered():
     variants = dict(GOOD)
-    variants.update({name: values for name, (values, _) in BAD.items()})
+    variants.update({name: values for name, (values, _message) in BAD.items()})
     return otelcol_checks.render("jaeger", variants, TEMPLATES, dump=["jaeger_version"])
 
 

@@ -49,7 +49,7 @@ BAD = {
 @pytest.fixture(scope="module")
 def rendered():
     variants = dict(GOOD, legacy=LEGACY)
-    variants.update({name: values for name, (values, _) in BAD.items()})
+    variants.update({name: values for name, (values, _message) in BAD.items()})
     variants["srv"] = {"vigil_address": "10.0.0.9"}
     variants["srv-off"] = {"vigil_jaeger_enabled": False, "vigil_address": "10.0.0.8"}
     return otelcol_checks.render("jaeger_agent", variants, TEMPLATES, dump=DUMP, groups=GROUPS)

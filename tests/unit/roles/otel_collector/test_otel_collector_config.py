@@ -56,7 +56,7 @@ BAD = {
 @pytest.fixture(scope="module")
 def rendered():
     variants = dict(GOOD)
-    variants.update({name: values for name, (values, _) in BAD.items()})
+    variants.update({name: values for name, (values, _message) in BAD.items()})
     variants["other-jaeger-off"] = {"vigil_jaeger_enabled": False, "otel_collector_jaeger_enabled": False}
     return otelcol_checks.render("otel_collector", variants, TEMPLATES, dump=DUMP, groups=GROUPS)
 
@@ -136,8 +136,9 @@ def test_spanmetrics_outputs(rendered):
 def test_version_gates(rendered):
     new, old = rendered["default"]["vars"], rendered["old_version"]["vars"]
     assert new["_otel_collector_checksums"] == {"file": "otelcol-contrib_0.159.0_linux_{arch}.tar.gz.sha256", "format": "bare"}
-    assert new["_otel_collector_checksums_url"] == ("https://github.com/open-telemetry/opentelemetry-collector-releases/"
-                                                     "releases/download/v0.159.0/otelcol-contrib_0.159.0_linux_{arch}.tar.gz.sha256")
+    assert new["_otel_collector_checksums_url"] == (
+        "https://github.com/open-telemetry/opentelemetry-collector-releases/"
+        "releases/download/v0.159.0/otelcol-contrib_0.159.0_linux_{arch}.tar.gz.sha256")
     assert old["_otel_collector_checksums"]["format"] == "sums"
     assert old["_otel_collector_checksums_url"].endswith("/v0.143.0/opentelemetry-collector-releases_otelcol-contrib_checksums.txt")
     assert "otlp/jaeger" in config(rendered, "old_version")["exporters"]
