@@ -6,7 +6,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-dest="$root/.cache/sanity/ansible_collections/vigil/observability"
+mkdir -p "$root/.cache"
+# One directory per run: concurrent runs must not wipe each other's tree.
+work=$(mktemp -d "$root/.cache/sanity.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+dest="$work/ansible_collections/vigil/observability"
 
 # Offline get-pip for every pip version this ansible-test may ask for.
 pip_version=$(python3 - <<'PY'
@@ -35,7 +39,6 @@ sys.exit(subprocess.call([sys.executable, "-m", "pip", "install"] + args))
 PY
 echo "offline pip bootstrap: $cache/get_pip_${pip_version//./_}.py"
 
-rm -rf "$dest"
 mkdir -p "$dest"
 git ls-files -z --cached --others --exclude-standard | while IFS= read -r -d '' f; do
   [ -e "$f" ] || continue
@@ -44,4 +47,4 @@ git ls-files -z --cached --others --exclude-standard | while IFS= read -r -d '' 
 done
 cd "$dest"
 git init -q . && git add -A >/dev/null && git -c user.email=ci@vigil -c user.name=ci commit -qm sanity >/dev/null
-exec ansible-test sanity --venv --python 3.11 --color no "$@"
+ansible-test sanity --venv --python 3.11 --color no "$@"
