@@ -45,7 +45,8 @@ def _lines(section, items):
         where = "%s.%s" % (section, key) if section else key
         if not _KEY.match(key):
             raise AnsibleFilterError("to_ini: %r is not a valid key" % where)
-        out.append("%s = %s" % (key, _value(value, where)))
+        text = _value(value, where)
+        out.append("%s = %s" % (key, text) if text else "%s =" % key)
     return out
 
 

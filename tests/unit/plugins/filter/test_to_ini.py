@@ -24,7 +24,7 @@ def test_sections_keys_and_types_in_order():
         "\n"
         "[plugins]\n"
         "allow_loading_unsigned_plugins = a-panel,b-app\n"
-        "empty = \n"
+        "empty =\n"
         "ratio = 0.5\n")
 
 

@@ -1,0 +1,178 @@
+"""Structural checks of grafana.ini and the data source provisioning file the grafana role renders."""
+
+import configparser
+import os
+import sys
+
+import pytest
+import yaml
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "loki"))
+
+from role_render import render  # noqa: E402  pylint: disable=wrong-import-position
+
+# Sections and keys of Grafana's conf/defaults.ini that the role renders by default.
+KNOWN = {
+    "paths": {"data", "logs", "plugins", "provisioning", "temp_data_lifetime"},
+    "server": {"protocol", "http_addr", "http_port", "domain", "root_url", "enforce_domain", "serve_from_sub_path",
+               "cert_file", "cert_key", "min_tls_version", "router_logging", "static_root_path", "enable_gzip"},
+    "security": {"admin_user", "admin_password", "admin_email", "secret_key", "disable_gravatar", "cookie_secure",
+                 "cookie_samesite", "allow_embedding", "strict_transport_security", "strict_transport_security_max_age_seconds",
+                 "disable_initial_admin_creation", "content_security_policy", "x_content_type_options", "x_xss_protection"},
+    "users": {"allow_sign_up", "allow_org_create", "auto_assign_org", "auto_assign_org_role", "default_theme"},
+    "auth.anonymous": {"enabled", "org_name", "org_role", "hide_version"},
+    "snapshots": {"enabled", "external_enabled", "external_snapshot_url", "external_snapshot_name"},
+    "analytics": {"reporting_enabled", "check_for_updates", "check_for_plugin_updates", "feedback_links_enabled"},
+    "log": {"mode", "level", "filters"},
+    "smtp": {"enabled", "host", "user", "password", "from_address", "from_name"},
+}
+PASSWORD = "Adm1n;pass#word"
+BASE = {"grafana_admin_password": PASSWORD}
+VARIANTS = {
+    "server": {"vigil_address": "10.1.1.1"},
+    "default": BASE,
+    "tls": dict(BASE, grafana_tls_cert_file="/etc/ssl/grafana.crt", grafana_tls_key_file="/etc/ssl/grafana.key",
+                grafana_domain="grafana.example.test"),
+    "custom": dict(BASE, grafana_ini={"smtp": {"enabled": True, "host": "mail.test:25", "password": "s;m#tp"},
+                                      "security": {"allow_embedding": True}, "log": {"level": "warn"}},
+                   grafana_root_url="https://monitor.example.test/grafana/",
+                   grafana_datasources_enabled=["prometheus", "loki"],
+                   grafana_datasources_extra=[{"name": "Tempo", "type": "tempo", "uid": "tempo", "url": "http://server:3200"}]),
+    "explicit": dict(BASE, grafana_servers_group="nobody", grafana_prometheus_url="http://default:9090",
+                     grafana_loki_url="http://10.1.1.1:3100", grafana_jaeger_url="http://localhost:16686",
+                     grafana_alertmanager_url="https://server:9093/am"),
+    "unchecked": dict(BASE, grafana_loki_url="http://loki.elsewhere.test:3100", grafana_datasources_check_hosts=False),
+    "bad_host": dict(BASE, grafana_loki_url="http://lokii.example.test:3100"),
+    "bad_extra_host": dict(BASE, grafana_datasources_extra=[{"name": "X", "type": "loki", "uid": "x", "url": "http://nowhere.test"}]),
+    "bad_no_password": {},
+    "bad_default_password": {"grafana_admin_password": "admin"},
+    "bad_no_server": dict(BASE, grafana_servers_group="nobody"),
+    "bad_nested_ini": dict(BASE, grafana_ini={"server": {"router": {"x": 1}}}),
+    "bad_duplicate_uid": dict(BASE, grafana_datasources_extra=[{"name": "Other", "type": "loki", "uid": "vigil-loki",
+                                                                "url": "http://server:3100"}]),
+    "bad_datasource_name": dict(BASE, grafana_datasources_enabled=["prometheus", "tempo"]),
+    "bad_tls": dict(BASE, grafana_tls_cert_file="/etc/ssl/grafana.crt"),
+}
+GROUPS = {"monitoring_servers": ["server"]}
+
+
+@pytest.fixture(scope="module")
+def rendered():
+    return render("grafana", VARIANTS, ["grafana.ini.j2", "datasources.yml.j2"], groups=GROUPS,
+                  dump=["_grafana_exec_args", "_grafana_home", "_grafana_needs_lookup",
+                        "_grafana_api", "_grafana_hardening", "_grafana_notification_policy"])
+
+
+def ini(rendered, name):
+    assert rendered[name]["failed"] is None, rendered[name]["failed"]
+    text = rendered[name]["files"]["grafana.ini.j2"]
+    parser = configparser.RawConfigParser(comment_prefixes=(";",), inline_comment_prefixes=None, strict=True)
+    parser.read_string(text)
+    return text, dict((s, dict(parser.items(s))) for s in parser.sections())
+
+
+def datasources(rendered, name):
+    assert rendered[name]["failed"] is None, rendered[name]["failed"]
+    return yaml.safe_load(rendered[name]["files"]["datasources.yml.j2"])
+
+
+@pytest.mark.parametrize("name", ["default", "tls", "custom", "explicit"])
+def test_every_section_and_key_is_a_grafana_setting(rendered, name):
+    _text, sections = ini(rendered, name)
+    for section, keys in sections.items():
+        assert section in KNOWN, section
+        assert set(keys) <= KNOWN[section], (section, set(keys) - KNOWN[section])
+
+
+def test_secure_defaults(rendered):
+    text, sections = ini(rendered, "default")
+    assert PASSWORD not in text
+    assert sections["security"]["admin_password"] == "$__file{/etc/grafana/admin_password}"
+    assert sections["security"]["secret_key"] == "$__file{/etc/grafana/secret_key}"
+    assert sections["security"]["cookie_secure"] == "false"
+    assert sections["auth.anonymous"] == {"enabled": "false"}
+    assert sections["users"] == {"allow_sign_up": "false", "allow_org_create": "false"}
+    assert sections["analytics"]["reporting_enabled"] == "false"
+    assert sections["snapshots"]["external_enabled"] == "false"
+    assert sections["server"]["protocol"] == "http" and sections["server"]["http_port"] == "3000"
+    assert sections["server"]["root_url"] == "http://default:3000/"
+    assert sections["paths"] == {"data": "/var/lib/grafana", "logs": "/var/log/grafana",
+                                 "plugins": "/var/lib/grafana/plugins", "provisioning": "/etc/grafana/provisioning"}
+    variables = rendered["default"]["vars"]
+    assert variables["_grafana_home"] == "/opt/grafana-13.2.0"
+    assert variables["_grafana_exec_args"] == ["server", "--homepath=/opt/grafana-13.2.0", "--config=/etc/grafana/grafana.ini"]
+    assert variables["_grafana_hardening"] == {"MemoryDenyWriteExecute": False}
+    assert variables["_grafana_api"] == "http://127.0.0.1:3000"
+    assert variables["_grafana_needs_lookup"] is True
+    assert variables["_grafana_notification_policy"] == {}
+
+
+def test_tls_turns_on_secure_cookies(rendered):
+    _text, sections = ini(rendered, "tls")
+    server, security = sections["server"], sections["security"]
+    assert server["protocol"] == "https" and server["cert_file"] == "/etc/ssl/grafana.crt"
+    assert server["cert_key"] == "/etc/ssl/grafana.key"
+    assert server["root_url"] == "https://grafana.example.test:3000/"
+    assert security["cookie_secure"] == "true" and security["strict_transport_security"] == "true"
+    assert rendered["tls"]["vars"]["_grafana_api"] == "https://grafana.example.test:3000"
+
+
+def test_grafana_ini_is_deep_merged(rendered):
+    text, sections = ini(rendered, "custom")
+    assert sections["smtp"]["password"] == '"""s;m#tp"""'
+    assert 'password = """s;m#tp"""' in text
+    assert sections["security"]["allow_embedding"] == "true"
+    assert sections["security"]["admin_user"] == "admin"
+    assert sections["log"] == {"mode": "console", "level": "warn"}
+    assert sections["server"]["root_url"] == "https://monitor.example.test/grafana/"
+    assert sections["security"]["cookie_secure"] == "true"
+
+
+def test_stack_datasources_with_stable_uids_and_links(rendered):
+    data = datasources(rendered, "default")
+    assert data["apiVersion"] == 1
+    by_uid = dict((d["uid"], d) for d in data["datasources"])
+    assert list(by_uid) == ["vigil-prometheus", "vigil-loki", "vigil-jaeger", "vigil-alertmanager"]
+    assert [d["url"] for d in data["datasources"]] == ["http://10.1.1.1:9090", "http://10.1.1.1:3100",
+                                                        "http://10.1.1.1:16686", "http://10.1.1.1:9093"]
+    assert by_uid["vigil-prometheus"]["isDefault"] is True
+    assert [d.get("isDefault", False) for d in data["datasources"]].count(True) == 1
+    assert all(d["access"] == "proxy" and d["editable"] is False for d in data["datasources"])
+    jaeger = by_uid["vigil-jaeger"]["jsonData"]
+    assert jaeger["tracesToLogsV2"]["datasourceUid"] == "vigil-loki"
+    assert jaeger["tracesToLogsV2"]["filterByTraceID"] is True
+    assert jaeger["tracesToMetrics"]["datasourceUid"] == "vigil-prometheus"
+    for query in jaeger["tracesToMetrics"]["queries"]:
+        assert "{$$__tags" in query["query"]  # $ escaped for Grafana's provisioning interpolation
+    assert by_uid["vigil-loki"]["jsonData"]["derivedFields"][0]["datasourceUid"] == "vigil-jaeger"
+    assert by_uid["vigil-loki"]["jsonData"]["derivedFields"][0]["url"] == "$${__value.raw}"
+    assert by_uid["vigil-alertmanager"]["jsonData"]["implementation"] == "prometheus"
+
+
+def test_selected_and_extra_datasources(rendered):
+    data = datasources(rendered, "custom")
+    assert [d["uid"] for d in data["datasources"]] == ["vigil-prometheus", "vigil-loki", "tempo"]
+    explicit = datasources(rendered, "explicit")
+    assert [d["url"] for d in explicit["datasources"]] == ["http://default:9090", "http://10.1.1.1:3100",
+                                                            "http://localhost:16686", "https://server:9093/am"]
+    assert datasources(rendered, "unchecked")["datasources"][1]["url"] == "http://loki.elsewhere.test:3100"
+
+
+@pytest.mark.parametrize("name, words", [
+    ("bad_host", ["Loki (grafana_loki_url)", "lokii.example.test", "not a host of the inventory"]),
+    ("bad_extra_host", ["X (grafana_datasources_extra)", "nowhere.test"]),
+    ("bad_no_password", ["grafana_admin_password is required"]),
+    ("bad_default_password", ["grafana_admin_password"]),
+    ("bad_no_server", ["grafana_servers_group ('nobody')", "grafana_prometheus_url"]),
+    ("bad_nested_ini", ["server.router: a mapping is not an INI value"]),
+    ("bad_duplicate_uid", ["names and uids unique"]),
+    ("bad_datasource_name", ["grafana_datasources_enabled may name"]),
+    ("bad_tls", ["grafana_tls_cert_file and grafana_tls_key_file"]),
+])
+def test_bad_input_fails_in_preflight_naming_the_variable(rendered, name, words):
+    message = rendered[name]["failed"]
+    assert message, "%s was accepted" % name
+    for word in words:
+        assert word in message
+    assert PASSWORD not in message
