@@ -104,6 +104,7 @@ do_molecule() {
     running=$((running + 1))
   done
   while [ "$running" -gt 0 ]; do finish_one; done
+  [ $rc -eq 0 ] && rm -rf "$logs"
   return $rc
 }
 
