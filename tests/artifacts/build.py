@@ -279,6 +279,10 @@ def main():
             stamp = os.path.join(stamp_dir, "%s-%s-%s" % (component, spec["version"], sha256(spec["archive"].encode())[:8]))
             if os.path.exists(stamp) and open(stamp, encoding="utf-8").read().startswith(key):
                 continue
+            # A rebuilt archive under the same version must not meet an old copy (and its old
+            # checksum file) in the test controller cache: drop that version from the cache.
+            shutil.rmtree(os.path.join(ROOT, ".cache", "controller", "vigil.observability", component,
+                                       str(spec["version"])), ignore_errors=True)
             if spec["kind"] == "debian":
                 what = build_debian(debian, component, spec, args.out, args.arch)
             elif spec["kind"] in ("standin", "repackaged"):
