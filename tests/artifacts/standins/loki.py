@@ -1,12 +1,13 @@
 """Builder of the Grafana Loki test stand-in (see ../README.md).
 
-The release zip holds one executable, ``loki-linux-<arch>``: a Python 3 script made of the
-documented-config schema shared with the unit tests (tests/unit/roles/loki/loki_schema.py) and
-the stand-in program (loki/main.py). Both are read at build time; versions/loki.yml lists them
-under ``sources`` so a change rebuilds the mirror.
+The release zip holds one executable, ``loki-linux-<arch>``: a Python zip application made of
+the stand-in program (loki/main.py) and the documented-config schema it shares with the unit
+tests (tests/unit/roles/loki/loki_schema.py), both read at build time; versions/loki.yml lists
+their directories under ``sources`` so a change rebuilds the mirror.
 """
 from __future__ import annotations
 
+import importlib.util
 import os
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -14,11 +15,19 @@ SCHEMA = os.path.join(HERE, "..", "..", "unit", "roles", "loki", "loki_schema.py
 MAIN = os.path.join(HERE, "loki", "main.py")
 
 
+def _load(name, path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _read(path):
+    with open(path, encoding="utf-8") as handle:
+        return handle.read()
+
+
 def files(version, arch, spec):
-    with open(SCHEMA, encoding="utf-8") as handle:
-        schema = handle.read()
-    with open(MAIN, encoding="utf-8") as handle:
-        main = handle.read().replace("@VERSION@", version)
-    script = "#!/usr/bin/env python3\n# --- documented configuration (tests/unit/roles/loki/loki_schema.py) ---\n" \
-        + schema + "\n# --- stand-in program (tests/artifacts/standins/loki/main.py) ---\n" + main
-    return {"loki-linux-%s" % arch: (script.encode("utf-8"), 0o755)}
+    single = _load("standin_single_binary", os.path.join(HERE, "loki", "single_binary.py"))
+    binary = single.zipapp({"__main__.py": _read(MAIN).replace("@VERSION@", version), "loki_schema.py": _read(SCHEMA)})
+    return {"loki-linux-%s" % arch: (binary, 0o755)}

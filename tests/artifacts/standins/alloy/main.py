@@ -4,7 +4,7 @@
 
 One executable named like the real binary (``alloy-linux-<arch>``) with Alloy's subcommands:
 ``run``, ``validate`` and ``fmt``, all parsing the Alloy configuration syntax with the checker
-inlined above this text by the builder (tests/unit/roles/alloy/alloy_syntax.py). ``run`` serves
+shared with the unit tests (tests/unit/roles/alloy/alloy_syntax.py, packaged by the builder). ``run`` serves
 ``/-/ready``, ``/-/healthy``, ``/-/reload`` (and reloads on SIGHUP; a failed reload keeps the
 running configuration, as Alloy does) and ``/metrics`` on --server.http.listen-addr, and listens
 on the HTTP endpoints of its ``otelcol.receiver.otlp`` blocks, counting the spans it accepts.
@@ -19,6 +19,8 @@ import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from alloy_syntax import AlloySyntaxError, components, literal, parse, validate
 
 VERSION = "@VERSION@"
 BANNER = "alloy, version v%s (vigil.observability TEST STAND-IN, not Grafana Alloy)" % VERSION
@@ -72,7 +74,7 @@ def read_config(path):
 
 
 def diagnose(path, text):
-    problems = validate(text)  # noqa: F821 (inlined alloy_syntax)
+    problems = validate(text)
     return ["%s:%s" % (path, p) for p in problems]
 
 
@@ -101,8 +103,8 @@ def cmd_fmt(argv):
     path = rest[0] if rest else "-"
     text = sys.stdin.read() if path == "-" else read_config(path)
     try:
-        parse(text)  # noqa: F821 (inlined alloy_syntax)
-    except AlloySyntaxError as exc:  # noqa: F821
+        parse(text)
+    except AlloySyntaxError as exc:
         sys.stderr.write("Error: %s:%s\n" % ("<stdin>" if path == "-" else path, exc))
         return 1
     if flags.get("write") == "true" or flags.get("w") == "true":
@@ -135,10 +137,10 @@ class Runtime(object):
         problems = diagnose(self.path, text)
         if problems:
             return self._failed("; ".join(problems))
-        tree = parse(text)  # noqa: F821
+        tree = parse(text)
         with self.lock:
             self.text = text
-            self.components = components(tree)  # noqa: F821
+            self.components = components(tree)
             self.loads_ok += 1
             self.last_success = time.time()
             self.last_ok = True
@@ -159,7 +161,7 @@ class Runtime(object):
             if block.name != "otelcol.receiver.otlp":
                 continue
             for http in block.blocks("http"):
-                endpoint = literal(http.attributes().get("endpoint", ("literal", "0.0.0.0:4318")))  # noqa: F821
+                endpoint = literal(http.attributes().get("endpoint", ("literal", "0.0.0.0:4318")))
                 wanted[endpoint] = key
         return wanted
 
@@ -210,7 +212,7 @@ class Base(BaseHTTPRequestHandler):
 
 def otlp_handler(runtime, key):
     class Handler(Base):
-        def do_POST(self):  # noqa: N802 (http.server API)
+        def do_POST(self):
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             if self.path != "/v1/traces":
                 return self.reply(404, "404 page not found\n")
@@ -233,7 +235,7 @@ def otlp_handler(runtime, key):
 
 def api_handler(runtime):
     class Handler(Base):
-        def do_GET(self):  # noqa: N802 (http.server API)
+        def do_GET(self):
             if self.path == "/-/ready":
                 return self.reply(200, "Alloy is ready.\n")
             if self.path == "/-/healthy":
@@ -251,7 +253,7 @@ def api_handler(runtime):
 
         do_HEAD = do_GET
 
-        def do_POST(self):  # noqa: N802 (http.server API)
+        def do_POST(self):
             if self.path == "/-/reload":
                 return self.reload()
             return self.reply(404, "404 page not found\n")

@@ -31,7 +31,7 @@ import yaml
 HOME = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
 sys.path.insert(0, os.path.join(HOME, "lib", "vigil-standin"))
 
-import fake_grafana  # noqa: E402  pylint: disable=wrong-import-position,import-error
+import fake_grafana
 
 VERSION = "@VERSION@"
 BANNER = "grafana version %s (vigil.observability TEST STAND-IN, not Grafana)" % VERSION
@@ -154,7 +154,7 @@ def load_state(fake):
     if not os.path.exists(fake.state_path):
         return False
     with open(fake.state_path, "rb") as handle:
-        data = pickle.load(handle)  # nosec - the stand-in's own file in its own data directory
+        data = pickle.load(handle)
     fake.state.__dict__.update(data)
     return True
 
@@ -224,14 +224,14 @@ def load_datasources(fake, directory):
                 "jsonData": item.get("jsonData") or {}, "secureJsonData": item.get("secureJsonData") or {}}
         if rec is None:
             rec = dict(fake_grafana.DS_DEFAULTS, id=fake.state.ident(), uid=uid, version=1, secure={})
-            fake_grafana._ds_apply(org, rec, body, creating=True)  # pylint: disable=protected-access
+            fake_grafana._ds_apply(org, rec, body, creating=True)
             org.datasources[uid] = rec
         else:
             if rec["uid"] != uid:
                 org.datasources.pop(rec["uid"])
                 rec["uid"] = uid
                 org.datasources[uid] = rec
-            fake_grafana._ds_apply(org, rec, body, creating=False)  # pylint: disable=protected-access
+            fake_grafana._ds_apply(org, rec, body, creating=False)
             rec["version"] += 1
         rec["readOnly"] = not item.get("editable", False)
 

@@ -3,8 +3,8 @@
 """Grafana Loki TEST STAND-IN for the vigil.observability test mirror (not Grafana Loki).
 
 A single executable named like the real binary (``loki-linux-<arch>``) that takes Loki's flags,
-parses the YAML configuration strictly against the documented blocks (the schema module inlined
-above this text by the builder) and applies Loki's own rules, so ``-verify-config`` fails where
+parses the YAML configuration strictly against the documented blocks (loki_schema, shared with the
+unit tests and packaged next to this file by the builder) and applies Loki's own rules, so ``-verify-config`` fails where
 Loki would. Run mode serves ``/ready``, ``/metrics``, ``/config``, the push API and a small
 stream-selector query API on the configured port, keeping pushed entries below path_prefix.
 """
@@ -21,6 +21,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import yaml
+
+from loki_schema import check
 
 VERSION = "@VERSION@"
 BANNER = "loki, version %s (vigil.observability TEST STAND-IN, not Grafana Loki)" % VERSION
@@ -74,7 +76,7 @@ def load(path, expand):
         config = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
         fail("error loading config from %s: yaml: %s" % (path, exc))
-    problems = check(config)  # noqa: F821 (inlined schema module)
+    problems = check(config)
     if problems:
         fail("validating config: " + "; ".join(problems))
     return config
@@ -177,7 +179,7 @@ def serve(config, config_text):
             if self.command != "HEAD":
                 self.wfile.write(data)
 
-        def do_GET(self):  # noqa: N802 (http.server API)
+        def do_GET(self):
             url = urlsplit(self.path)
             query = {k: v[-1] for k, v in parse_qs(url.query).items()}
             if url.path == "/ready":
@@ -214,7 +216,7 @@ def serve(config, config_text):
 
         do_HEAD = do_GET
 
-        def do_POST(self):  # noqa: N802 (http.server API)
+        def do_POST(self):
             url = urlsplit(self.path)
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length)

@@ -7,7 +7,7 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.vigil.observability.plugins.filter.to_alloy import to_alloy
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "roles", "alloy"))
-import alloy_syntax  # noqa: E402  pylint: disable=wrong-import-position
+import alloy_syntax
 
 
 def test_block_with_label_attributes_expressions_and_nested_blocks():

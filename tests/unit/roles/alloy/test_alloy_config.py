@@ -9,8 +9,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "loki"))
 
-import alloy_syntax  # noqa: E402  pylint: disable=wrong-import-position
-from role_render import render  # noqa: E402  pylint: disable=wrong-import-position
+import alloy_syntax
+from render_with_role import render
 
 EXTRA = 'prometheus.scrape "app" {\n  targets    = [{__address__ = "127.0.0.1:8080"}]\n  forward_to = [prometheus.remote_write.default.receiver]\n}'
 FULL = {

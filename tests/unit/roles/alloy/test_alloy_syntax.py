@@ -7,7 +7,7 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import alloy_syntax  # noqa: E402  pylint: disable=wrong-import-position
+import alloy_syntax
 
 GOOD = '''
 // a comment

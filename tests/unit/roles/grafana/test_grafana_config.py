@@ -10,7 +10,7 @@ import yaml
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "loki"))
 
-from role_render import render  # noqa: E402  pylint: disable=wrong-import-position
+from render_with_role import render
 
 # Sections and keys of Grafana's conf/defaults.ini that the role renders by default.
 KNOWN = {

@@ -8,8 +8,8 @@ import yaml
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import loki_schema  # noqa: E402  pylint: disable=wrong-import-position
-from role_render import render  # noqa: E402  pylint: disable=wrong-import-position
+import loki_schema
+from render_with_role import render
 
 S3 = {"loki_storage_type": "s3", "loki_s3_endpoint": "minio.test:9000", "loki_s3_bucket": "loki-chunks",
       "loki_s3_access_key_id": "AKIDVIGILTEST", "loki_s3_secret_access_key": "s3cr3t\"$with`quotes"}
