@@ -36,8 +36,10 @@ def _load(name, path):
     return module
 
 
-# The role renderer the loki tests introduced: inventory variants -> preflight -> templates.
-_renderer = _load("vigil_role_render_for_otelcol", os.path.join(ROOT, "tests", "unit", "roles", "loki", "role_render.py"))
+# The collection's role renderer (inventory variants -> preflight -> templates), shared with the
+# loki, alloy and grafana tests.
+_renderer = _load("vigil_render_with_role_for_otelcol",
+                  os.path.join(ROOT, "tests", "unit", "roles", "loki", "render_with_role.py"))
 
 
 def render(role, variants, templates, dump=(), groups=None):

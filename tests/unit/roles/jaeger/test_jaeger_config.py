@@ -43,6 +43,7 @@ BAD = {
     "bad_tls_half": ({"jaeger_otlp_tls_cert_file": "/etc/ssl/jaeger.crt"}, "jaeger_otlp_tls_key_file"),
     "bad_base_path": ({"jaeger_query_base_path": "jaeger"}, "jaeger_query_base_path"),
     "bad_password_alone": ({"jaeger_storage_password": "x"}, "jaeger_storage_username"),
+    "bad_v1_version": ({"jaeger_version": "1.76.0"}, "jaeger_version"),
 }
 
 

@@ -43,6 +43,8 @@ BAD = {
     "bad_legacy_tag": (dict(LEGACY, jaeger_agent_tags={"team": "a,b"}), "jaeger_agent_tags"),
     "bad_no_server": ({"jaeger_agent_servers_group": "empty_group"}, "jaeger_agent_server_endpoint"),
     "bad_ports": ({"jaeger_agent_health_listen_address": "0.0.0.0:4318"}, "same port"),
+    "bad_legacy_version": (dict(LEGACY, jaeger_agent_legacy_version="1.63.0"), "jaeger_agent_legacy_version"),
+    "bad_v1_jaeger": ({"jaeger_agent_version": "1.62.0"}, "jaeger_agent_version"),
 }
 
 
