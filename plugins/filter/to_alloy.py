@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 
 from ansible.errors import AnsibleFilterError
@@ -32,7 +33,7 @@ def _value(value, indent, where):
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
-        if value != value or value in (float("inf"), float("-inf")):
+        if math.isnan(value) or math.isinf(value):
             raise AnsibleFilterError("to_alloy: %s: %r has no Alloy literal" % (where, value))
         return repr(value)
     if isinstance(value, str):
@@ -48,7 +49,7 @@ def _value(value, indent, where):
             fields.append((name, _value(item, indent + 1, "%s.%s" % (where, key))))
         if all(_scalar(v) for v in value.values()) and len(value) <= 3:
             return "{" + ", ".join("%s = %s" % f for f in fields) + "}"
-        width = max(len(name) for name, _ in fields)
+        width = max(len(field[0]) for field in fields)
         return "{\n" + "".join("%s%s = %s,\n" % (pad, name.ljust(width), text) for name, text in fields) \
             + "\t" * indent + "}"
     if is_sequence(value):
@@ -87,7 +88,7 @@ def _block(block, indent, where):
         if not _IDENT.match(str(key)):
             raise AnsibleFilterError("to_alloy: %s: attribute name %r is not an identifier" % (where, key))
     if pairs:
-        width = max(len(str(key)) for key, _ in pairs)
+        width = max(len(str(pair[0])) for pair in pairs)
         lines.extend("%s%s = %s" % (pad, str(key).ljust(width), text) for key, text in pairs)
     for n, child in enumerate(block.get("blocks") or []):
         if lines:

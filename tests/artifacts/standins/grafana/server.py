@@ -114,7 +114,7 @@ def load_settings(home, config, overrides):
             if key.startswith(prefix):
                 settings[section][key[len(prefix):].lower()] = value
     for section_key, value in overrides.items():
-        section, _, key = section_key.rpartition(".")
+        section, key = section_key.rpartition(".")[::2]
         settings.setdefault(section, {})[key] = value
     for section, items in settings.items():
         for key, value in list(items.items()):
@@ -307,10 +307,10 @@ def parse_server_args(argv):
     flags, overrides = {}, {}
     for arg in argv:
         if arg.startswith("cfg:"):
-            key, _, value = arg[4:].partition("=")
+            key, value = arg[4:].partition("=")[::2]
             overrides[key[len("default."):] if key.startswith("default.") else key] = value
         elif arg.startswith("-"):
-            name, _, value = arg.lstrip("-").partition("=")
+            name, value = arg.lstrip("-").partition("=")[::2]
             if name not in ("config", "homepath", "pidfile", "packaging", "profile", "tracing", "vv"):
                 die("flag provided but not defined: -%s" % name)
             flags[name] = value

@@ -206,7 +206,7 @@ def serve(config, config_text):
                     return self.reply(400, str(exc) + "\n")
                 return self.reply(200, {"status": "success", "data": {"resultType": "streams", "result": streams}})
             if url.path == "/loki/api/v1/labels":
-                names = sorted({k for key in store.streams for k, _ in key})
+                names = sorted({pair[0] for key in store.streams for pair in key})
                 return self.reply(200, {"status": "success", "data": names})
             match = re.match(r"^/loki/api/v1/label/([^/]+)/values$", url.path)
             if match:

@@ -460,8 +460,7 @@ def _attributes_deep(block):
         if isinstance(statement, Attribute):
             yield statement
         else:
-            for attribute in _attributes_deep(statement):
-                yield attribute
+            yield from _attributes_deep(statement)
 
 
 def components(tree):

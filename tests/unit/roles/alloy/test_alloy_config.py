@@ -150,7 +150,7 @@ def test_full_pipeline_with_traces_secrets_and_extra_blocks(rendered):
     client = components["otelcol.exporter.otlp.default"].blocks("client")[0]
     assert lit(client, "endpoint") == "10.9.9.9:4317"
     assert ref(client, "auth") == "otelcol.auth.headers.otlp.handler"
-    assert alloy_syntax.literal(("object", [(k, v) for k, v in client.blocks("tls")[0].attributes().items()])) == {
+    assert alloy_syntax.literal(("object", list(client.blocks("tls")[0].attributes().items()))) == {
         "insecure": False, "insecure_skip_verify": True}
     assert "prometheus.scrape.app" in components
     assert text.rstrip().endswith(EXTRA)
@@ -159,7 +159,6 @@ def test_full_pipeline_with_traces_secrets_and_extra_blocks(rendered):
     assert rendered["client"]["vars"]["_alloy_secret_files"]["otlp_token"]["wanted"] is False
     hardening = rendered["full"]["vars"]["_alloy_hardening"]
     assert hardening["ProtectProc"] is None and hardening["RestrictAddressFamilies"].endswith("AF_NETLINK")
-
 
 
 def test_bearer_scheme_prefixes_the_token_file(rendered):

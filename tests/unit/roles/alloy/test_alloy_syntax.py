@@ -71,7 +71,7 @@ def test_syntax_errors_are_located(text, message):
     with pytest.raises(alloy_syntax.AlloySyntaxError) as err:
         alloy_syntax.parse(text)
     assert message in str(err.value)
-    assert str(err.value).split(":")[0].isdigit()
+    assert str(err.value).split(":", maxsplit=1)[0].isdigit()
 
 
 @pytest.mark.parametrize("text, message", [

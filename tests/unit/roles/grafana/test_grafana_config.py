@@ -134,8 +134,8 @@ def test_stack_datasources_with_stable_uids_and_links(rendered):
     assert data["apiVersion"] == 1
     by_uid = dict((d["uid"], d) for d in data["datasources"])
     assert list(by_uid) == ["vigil-prometheus", "vigil-loki", "vigil-jaeger", "vigil-alertmanager"]
-    assert [d["url"] for d in data["datasources"]] == ["http://10.1.1.1:9090", "http://10.1.1.1:3100",
-                                                        "http://10.1.1.1:16686", "http://10.1.1.1:9093"]
+    urls = ["http://10.1.1.1:9090", "http://10.1.1.1:3100", "http://10.1.1.1:16686", "http://10.1.1.1:9093"]
+    assert [d["url"] for d in data["datasources"]] == urls
     assert by_uid["vigil-prometheus"]["isDefault"] is True
     assert [d.get("isDefault", False) for d in data["datasources"]].count(True) == 1
     assert all(d["access"] == "proxy" and d["editable"] is False for d in data["datasources"])
@@ -154,8 +154,8 @@ def test_selected_and_extra_datasources(rendered):
     data = datasources(rendered, "custom")
     assert [d["uid"] for d in data["datasources"]] == ["vigil-prometheus", "vigil-loki", "tempo"]
     explicit = datasources(rendered, "explicit")
-    assert [d["url"] for d in explicit["datasources"]] == ["http://default:9090", "http://10.1.1.1:3100",
-                                                            "http://localhost:16686", "https://server:9093/am"]
+    urls = ["http://default:9090", "http://10.1.1.1:3100", "http://localhost:16686", "https://server:9093/am"]
+    assert [d["url"] for d in explicit["datasources"]] == urls
     assert datasources(rendered, "unchecked")["datasources"][1]["url"] == "http://loki.elsewhere.test:3100"
 
 
