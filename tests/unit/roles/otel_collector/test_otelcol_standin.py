@@ -138,10 +138,9 @@ def test_running_instance_and_failed_reload(binaries):
     try:
         status, body = get("http://127.0.0.1:%d/status" % ports["health"])
         assert status == 200 and json.loads(body)["status"] == "StatusOK"
-        span = {"resourceSpans": [{"resource": {"attributes": [{"key": "service.name",
-                                                                 "value": {"stringValue": "svc"}}]},
-                                   "scopeSpans": [{"spans": [{"traceId": "ab" * 16, "spanId": "cd" * 8,
-                                                              "name": "op"}]}]}]}
+        resource = {"attributes": [{"key": "service.name", "value": {"stringValue": "svc"}}]}
+        spans = [{"traceId": "ab" * 16, "spanId": "cd" * 8, "name": "op"}]
+        span = {"resourceSpans": [{"resource": resource, "scopeSpans": [{"spans": spans}]}]}
         req = urllib.request.Request("http://127.0.0.1:%d/v1/traces" % ports["otlp"], data=json.dumps(span).encode(),
                                      headers={"Content-Type": "application/json"}, method="POST")
         with urllib.request.urlopen(req, timeout=5) as resp:
