@@ -198,7 +198,7 @@ def test_npm_ci_omits_dev_against_the_configured_registry(rendered):
     assert command[:2] == ["/opt/nodejs/22.23.3/bin/npm", "ci"]
     assert "--omit=dev" in command and "--no-audit" in command
     assert "--registry=https://registry.npmjs.org/" in command
-    assert "--cache=/var/cache/uptime-kuma/npm" in command
+    assert "--cache=/var/cache/uptime-kuma" in command
     assert rendered["bookworm"]["_uptime_kuma_npm_environment"]["PATH"].startswith("/opt/nodejs/22.23.3/bin:")
 
 
@@ -225,7 +225,7 @@ def test_directories_keep_code_read_only_and_data_private(rendered):
     assert dirs["/opt/uptime-kuma"]["owner"] == "root" and dirs["/opt/uptime-kuma"]["mode"] == "0755"
     assert dirs["/var/lib/uptime-kuma"]["owner"] == "uptime-kuma" and dirs["/var/lib/uptime-kuma"]["mode"] == "0750"
     assert dirs["/var/backups/uptime-kuma"]["owner"] == "root" and dirs["/var/backups/uptime-kuma"]["mode"] == "0700"
-    assert dirs["/var/cache/uptime-kuma/npm"]["mode"] == "0700"
+    assert dirs["/var/cache/uptime-kuma"]["mode"] == "0700"
 
 
 def test_nodesource_repository_is_signed(rendered):
