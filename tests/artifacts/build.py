@@ -142,7 +142,7 @@ def write_tar_gz(path, top, files):
     raw = io.BytesIO()
     with tarfile.open(fileobj=raw, mode="w", format=tarfile.GNU_FORMAT) as tar:
         names = sorted(files)
-        dirs = sorted({top} | {os.path.join(top, os.path.dirname(n)) for n in names if os.path.dirname(n)})
+        dirs = sorted(({top} if top else set()) | {os.path.join(top, os.path.dirname(n)) for n in names if os.path.dirname(n)})
         for directory in dirs:
             info = tarfile.TarInfo(directory)
             info.type, info.mode, info.mtime = tarfile.DIRTYPE, 0o755, MTIME
@@ -266,7 +266,10 @@ def main():
         if args.only and component not in args.only:
             continue
         for spec in builds:
-            key = sha256(repr((component, sorted(spec.items()), args.arch)).encode())
+            # The builder's own code is part of every key: a change in how archives are written
+            # rebuilds them.
+            with open(os.path.abspath(__file__), "rb") as handle:
+                key = sha256(repr((component, sorted(spec.items()), args.arch)).encode() + handle.read())
             if spec["kind"] in ("standin", "repackaged"):
                 with open(os.path.join(HERE, "standins", "%s.py" % spec.get("builder", component)), "rb") as handle:
                     key = sha256(key.encode() + handle.read())
