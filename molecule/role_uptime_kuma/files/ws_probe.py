@@ -1,7 +1,6 @@
-#!/usr/bin/env python3
 """Open Uptime Kuma's Socket.IO WebSocket through an HTTPS reverse proxy and report what came back.
 
-Usage: ws_probe.py HOST PORT CAFILE [--no-upgrade]
+Usage: python3 ws_probe.py HOST PORT CAFILE [--no-upgrade]
 Sends ``GET /socket.io/?EIO=4&transport=websocket`` over TLS (verified against CAFILE, SNI HOST)
 with the WebSocket upgrade headers (or, with --no-upgrade, without them) and prints one JSON
 object: the status line, the response headers, whether Sec-WebSocket-Accept matches the key sent
@@ -38,9 +37,12 @@ def main():
                 if not chunk:
                     break
                 data += chunk
-            head, _, rest = data.partition(b"\r\n\r\n")
+            head, rest = (data.split(b"\r\n\r\n", 1) + [b""])[:2]
             lines = head.decode("latin-1").split("\r\n")
-            response = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+            response = {}
+            for line in lines[1:]:
+                key, value = (line.split(":", 1) + [""])[:2]
+                response[key.strip().lower()] = value.strip()
             frame = ""
             if lines[0].split(" ")[1:2] == ["101"]:
                 while len(rest) < 2 or len(rest) < 2 + (rest[1] & 0x7F):

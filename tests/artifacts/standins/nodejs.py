@@ -60,7 +60,7 @@ def _get(url, context, timeout=300):
 
 
 def _integrity_ok(data, integrity):
-    algorithm, _, digest = integrity.partition("-")
+    algorithm, digest = (integrity.split("-", 1) + [""])[:2]
     if algorithm != "sha512":
         raise SystemExit("nodejs: unexpected integrity algorithm %r" % algorithm)
     return base64.b64encode(hashlib.sha512(data).digest()).decode() == digest

@@ -102,8 +102,8 @@ def run_playbook(tmp, tasks):
     result = subprocess.run([playbook, "-i", "localhost,", path], cwd=ROOT, env=env, capture_output=True,
                             text=True, timeout=600, check=False)
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
-    return {key: json.loads(base64.b64decode(data)) for key, data in re.findall(r"@@([\w.]+)@@([A-Za-z0-9+/=]+)@@",
-                                                                                   result.stdout)}
+    found = re.findall(r"@@([\w.]+)@@([A-Za-z0-9+/=]+)@@", result.stdout)
+    return {key: json.loads(base64.b64decode(data)) for key, data in found}
 
 
 def report(key, expression):
@@ -140,7 +140,7 @@ def systemd_env(text):
     for line in text.splitlines():
         if not line or line.startswith("#"):
             continue
-        name, _, raw = line.partition("=")
+        name, raw = line.split("=", 1)
         assert raw.startswith('"') and raw.endswith('"'), line
         body, out, index = raw[1:-1], [], 0
         while index < len(body):
