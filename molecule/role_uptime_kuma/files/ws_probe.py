@@ -41,8 +41,8 @@ def main():
             lines = head.decode("latin-1").split("\r\n")
             response = {}
             for line in lines[1:]:
-                key, value = (line.split(":", 1) + [""])[:2]
-                response[key.strip().lower()] = value.strip()
+                name, value = (line.split(":", 1) + [""])[:2]
+                response[name.strip().lower()] = value.strip()
             frame = ""
             if lines[0].split(" ")[1:2] == ["101"]:
                 while len(rest) < 2 or len(rest) < 2 + (rest[1] & 0x7F):
