@@ -39,7 +39,7 @@ def _load(name, path):
 # The collection's role renderer (inventory variants -> preflight -> templates), shared with the
 # loki, alloy and grafana tests.
 _renderer = _load("vigil_render_with_role_for_otelcol",
-                  os.path.join(ROOT, "tests", "unit", "roles", "loki", "render_with_role.py"))
+                  os.path.join(ROOT, "tests", "unit", "roles", "render_with_role.py"))
 
 
 def render(role, variants, templates, dump=(), groups=None):

@@ -7,7 +7,6 @@ import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-sys.path.insert(0, os.path.join(HERE, "..", "loki"))
 
 import alloy_syntax
 from render_with_role import render

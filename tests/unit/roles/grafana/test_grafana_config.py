@@ -1,14 +1,9 @@
 """Structural checks of grafana.ini and the data source provisioning file the grafana role renders."""
 
 import configparser
-import os
-import sys
 
 import pytest
 import yaml
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "loki"))
 
 from render_with_role import render
 
