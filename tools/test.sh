@@ -20,7 +20,15 @@ cache="$root/.cache"
 mkdir -p "$cache"
 
 declare -a summary=()
+declare -a failure_tails=()
 failed=0
+stage_logs=$(mktemp -d "$cache/stage-logs.XXXXXX")
+trap 'rm -rf "$stage_logs"' EXIT
+
+# The end of a failed stage's output is repeated after the summary (CI shows the tail of a run).
+remember_failure() {  # remember_failure NAME LOGFILE LINES
+  failure_tails+=("$(printf '=== end of %s\n%s' "$1" "$(tail -n "$3" "$2")")")
+}
 
 now() { date +%s; }
 fmt() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
@@ -29,7 +37,10 @@ stage() {  # stage NAME COMMAND...
   local name=$1; shift
   local start; start=$(now)
   echo "=== stage $name: start $(date -u +%H:%M:%S)"
-  if "$@"; then status=ok; else status=FAILED; failed=1; fi
+  local log="$stage_logs/$name.log"
+  if "$@" > >(tee "$log") 2>&1; then status=ok; else status=FAILED; failed=1; fi
+  sleep 0.2  # let tee drain
+  [ "$status" = ok ] || remember_failure "$name" "$log" 25
   local took=$(( $(now) - start ))
   echo "=== stage $name: $status in $(fmt $took)"
   summary+=("$(printf '%-28s %-7s %s' "$name" "$status" "$(fmt $took)")")
@@ -86,7 +97,7 @@ do_molecule() {
     local took=$(( $(cat "$logs/$name.end") - $(cat "$logs/$name.start") ))
     echo "=== stage molecule $name: start $(date -u -d @"$(cat "$logs/$name.start")" +%H:%M:%S)"
     cat "$logs/$name.log"
-    if [ "$status" = 0 ]; then st=ok; else st=FAILED; rc=1; fi
+    if [ "$status" = 0 ]; then st=ok; else st=FAILED; rc=1; remember_failure "molecule $name" "$logs/$name.log" 40; fi
     echo "=== stage molecule $name: $st in $(fmt $took)"
     summary+=("$(printf '%-28s %-7s %s' "molecule $name" "$st" "$(fmt $took)")")
     unset "started[$done_pid]"
@@ -137,6 +148,10 @@ for s in "$@"; do
 done
 total=$(( $(now) - start_all ))
 
+if [ ${#failure_tails[@]} -gt 0 ]; then
+  echo
+  printf '%s\n\n' "${failure_tails[@]}"
+fi
 echo
 echo "=== summary"
 printf '%s\n' "${summary[@]}"
