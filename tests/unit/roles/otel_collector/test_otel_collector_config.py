@@ -21,7 +21,7 @@ with open(JAEGER_TOKEN, "w", encoding="utf-8") as _handle:
 
 TEMPLATES = ["config.yaml.j2", "otlp.token.j2", "jaeger.token.j2"]
 DUMP = ["otel_collector_version", "_otel_collector_checksums_url", "_otel_collector_checksums"]
-GROUPS = {"monitoring_servers": ["jaeger-server", "other-jaeger-off"]}
+GROUPS = {"monitoring_servers": ["jaeger-server", "other-jaeger-off", "other-jaeger-clash"]}
 GOOD = {
     "default": {},
     "token_tls_http": {"otel_collector_otlp_auth_token_file": OTLP_TOKEN,
@@ -39,10 +39,16 @@ GOOD = {
     "sampled_no_spanmetrics": {"otel_collector_spanmetrics_enabled": False, "otel_collector_sampling": "probabilistic",
                                "otel_collector_sampling_probability": 0.5},
     "old_version": {"otel_collector_version": "0.143.0"},
+    # Beside a Jaeger (this host is in the group): moved ports, export to localhost.
+    "jaeger-server": {"vigil_address": "10.0.0.5", "otel_collector_otlp_grpc_listen_address": "0.0.0.0:4327",
+                      "otel_collector_otlp_http_listen_address": "0.0.0.0:4328",
+                      "otel_collector_health_listen_address": "0.0.0.0:13134",
+                      "otel_collector_metrics_listen_address": "0.0.0.0:8898",
+                      "otel_collector_spanmetrics_exporter_listen_address": "0.0.0.0:8899"},
     "passthrough": {"otel_collector_config": {"processors": {"batch": {"timeout": "1s"}}}},
 }
 BAD = {
-    "jaeger-server": ({"vigil_address": "10.0.0.5"}, "nothing to export to"),
+    "other-jaeger-clash": ({}, "both listen on port(s) 4317, 4318, 8888, 8889, 13133 "),
     "bad_missing_token": ({"otel_collector_otlp_auth_token_file": os.path.join(TOKENS, "absent.token")},
                           "otel_collector_otlp_auth_token_file"),
     "bad_probability": ({"otel_collector_sampling_probability": 1.2}, "otel_collector_sampling_probability"),
@@ -85,6 +91,12 @@ def test_default_spanmetrics_and_jaeger_from_the_group(rendered):
     assert cfg["exporters"]["prometheus"] == {"endpoint": "0.0.0.0:8889"}
     assert cfg["extensions"] == {"health_check": {"endpoint": "0.0.0.0:13133"}}
     assert "auth" not in json.dumps(cfg["receivers"])
+
+
+def test_beside_jaeger_exports_to_localhost(rendered):
+    cfg = config(rendered, "jaeger-server")
+    assert cfg["exporters"]["otlp_grpc/jaeger"]["endpoint"] == "localhost:4317"
+    assert cfg["receivers"]["otlp"]["protocols"]["grpc"]["endpoint"] == "0.0.0.0:4327"
 
 
 def test_token_auth_tls_and_secret_files(rendered):
