@@ -29,5 +29,6 @@ else
 fi
 
 ansible-playbook tools/containers.yml -e "@$containers"
+ansible-playbook -i inventories/lab tools/lab_sink.yml
 ansible-playbook -i inventories/lab site.yml "${extra[@]}" "$@"
 python3 tools/lab_banner.py --urls

@@ -14,6 +14,7 @@ SERVICES = {
     "3100": "Loki (API; /ready)",
     "16686": "Jaeger UI",
     "3001": "Uptime Kuma",
+    "8065": "Alerts received (Mattermost stand-in): /messages",
 }
 
 

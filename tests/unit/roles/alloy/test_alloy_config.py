@@ -42,8 +42,13 @@ VARIANTS = {
     "bad_listen": {"alloy_http_listen_address": "12345"},
     "bad_glob": {"alloy_logs_files": [{"path": "var/log/*.log"}]},
     "bad_password_pair": {"alloy_loki_username": "agent"},
+    # clients of the tiers: the Jaeger agent runs there unless switched off
+    "bad_agent_clash": {"alloy_traces_enabled": True},
+    "tier_client_no_agent": {"alloy_traces_enabled": True, "vigil_jaeger_agent_enabled": False},
+    "tier_client_moved": {"alloy_traces_enabled": True, "alloy_traces_otlp_grpc_endpoint": "0.0.0.0:4417",
+                          "alloy_traces_otlp_http_endpoint": "", "alloy_traces_jaeger_protocols": {}},
 }
-GROUPS = {"monitoring_servers": ["server"]}
+GROUPS = {"monitoring_servers": ["server"], "monitoring_clients": ["bad_agent_clash", "tier_client_no_agent", "tier_client_moved"]}
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +77,8 @@ def ref(block, name):
     return ".".join(expr[1])
 
 
-@pytest.mark.parametrize("name", ["server", "client", "full", "minimal", "explicit_urls"])
+@pytest.mark.parametrize("name", ["server", "client", "full", "minimal", "explicit_urls", "tier_client_no_agent",
+                                  "tier_client_moved"])
 def test_parses_and_every_reference_is_defined(rendered, name):
     assert alloy_syntax.check(tree(rendered, name)) == []
 
@@ -189,6 +195,7 @@ def test_explicit_urls_need_no_server_group(rendered):
     ("bad_listen", ["alloy_http_listen_address"]),
     ("bad_glob", ["alloy_logs_files"]),
     ("bad_password_pair", ["alloy_loki_username/alloy_loki_password"]),
+    ("bad_agent_clash", ["port(s) 4317, 4318, 6831, 6832, 14268", "vigil_jaeger_agent_enabled"]),
 ])
 def test_bad_input_fails_in_preflight_naming_the_variable(rendered, name, words):
     message = rendered[name]["failed"]
