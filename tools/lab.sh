@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-export PATH="$root/.venv/bin:$PATH" ANSIBLE_CONFIG="$root/ansible.cfg"
+export PATH="$root/.venv/bin:$PATH" ANSIBLE_CONFIG="$root/ansible.cfg" VIGIL_ROOT="$root"
 containers="$root/inventories/lab/containers.yml"
 
 if [ "${1:-up}" = down ]; then
@@ -29,6 +29,6 @@ else
 fi
 
 ansible-playbook tools/containers.yml -e "@$containers"
-ansible-playbook -i inventories/lab tools/lab_sink.yml
+ansible-playbook -i inventories/lab tools/lab_prepare.yml
 ansible-playbook -i inventories/lab site.yml "${extra[@]}" "$@"
 python3 tools/lab_banner.py --urls
