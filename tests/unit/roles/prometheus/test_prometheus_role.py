@@ -1,26 +1,44 @@
 """Structural tests of the prometheus role: flags, configuration and rules as Ansible renders them
-from the role's own defaults, vars and templates (see role_render.py), for 2.x and 3.x."""
+from the role's own defaults, vars and templates (see render_with_role.py), for 2.x and 3.x."""
+import glob
+import os
+import shutil
+import subprocess
+import tarfile
+
 import pytest
 import yaml
 
-from role_render import render_variants
+from render_with_role import render_plays
 
 INVENTORY = {
     "hosts": {
-        "prom-a": {},
-        "prom-b": {"vigil_address": "10.0.0.12", "jaeger_spm_enabled": False},
-        "client-1": {"prometheus_target_labels": {"site": "paris"}},
+        "prom-a": {"otel_collector_spanmetrics_exporter_listen_address": "0.0.0.0:9889"},
+        "prom-b": {"vigil_address": "10.0.0.12", "jaeger_spm_enabled": False, "otel_collector_spanmetrics_output": "remote_write"},
+        # telegraf over TLS with its own credentials, Alloy on every interface, the legacy agent
+        "client-1": {"prometheus_target_labels": {"site": "paris"}, "telegraf_prometheus_client_listen": ":9274",
+                     "telegraf_prometheus_client_tls_cert_file": "/etc/telegraf/tls/telegraf.crt",
+                     "telegraf_prometheus_client_basic_username": "scraper", "telegraf_prometheus_client_basic_password": "tg-pw",
+                     "alloy_http_listen_address": "0.0.0.0:12345", "jaeger_agent_flavor": "legacy"},
         "client-2": {"vigil_telegraf_enabled": False, "ansible_host": "192.0.2.2"},
+        # node_exporter on loopback only, telegraf's output off, Alloy on one address
+        "client-3": {"node_exporter_web_listen_addresses": ["127.0.0.1:9100"], "telegraf_prometheus_client_enabled": False,
+                     "telegraf_prometheus_client_tls_cert": "PEM", "alloy_http_listen_address": "10.1.1.3:12345"},
+        # every role's defaults
+        "client-4": {"telegraf_prometheus_client_path": "/telegraf"},
     },
-    "groups": {"monitoring_servers": ["prom-a", "prom-b"], "monitoring_clients": ["client-1", "client-2"]},
+    "groups": {"monitoring_servers": ["prom-a", "prom-b"], "monitoring_clients": ["client-1", "client-2", "client-3", "client-4"]},
 }
-VALUES = ["_prometheus_exec_args", "_prometheus_config_full", "_prometheus_secret_files", "_prometheus_rule_file_contents",
-          "_prometheus_file_sd_contents", "_prometheus_web_config", "_prometheus_config_files", "_prometheus_secret_config_files"]
+# The values each variant's tests read (each one is templated anew when dumped: dump only those).
+CONFIG = ["_prometheus_exec_args", "_prometheus_config_full"]
+SECRETS = ["_prometheus_secret_files", "_prometheus_secret_config_files", "_prometheus_config_files"]
+RULES = ["_prometheus_rule_file_contents"]
 BUNDLED = "/etc/prometheus/rules/vigil-bundled.yml"
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
 
 
-def variant(version, templates=(), **overrides):
-    return {"host": "prom-a", "vars": dict(overrides, __prometheus_installed_version=version), "values": VALUES,
+def variant(version, templates=(), dump=(), **overrides):
+    return {"host": "prom-a", "vars": dict(overrides, __prometheus_installed_version=version), "values": list(dump),
             "templates": list(templates)}
 
 
@@ -36,28 +54,30 @@ REMOTE_WRITE = [
 
 # One ansible-playbook run renders every variant (one play each).
 VARIANTS = {
-    "v3_default": variant("3.14.0", templates=["prometheus.yml.j2"]),
+    "v3_default": variant("3.14.0", templates=["prometheus.yml.j2"], dump=CONFIG + RULES + ["prometheus_inventory_jobs", "_prometheus_secret_files"]),
     # Trixie's 2.53 with everything an HA server of the stack uses.
-    "v2_full": variant("2.53.3", prometheus_web_enable_remote_write_receiver=True, prometheus_web_enable_otlp_receiver=True,
+    "v2_full": variant("2.53.3", templates=["prometheus.yml.j2"], dump=CONFIG + SECRETS + ["_prometheus_file_sd_contents"], prometheus_web_enable_remote_write_receiver=True, prometheus_web_enable_otlp_receiver=True,
                        prometheus_storage_retention_size="20GB", prometheus_replica="b",
                        prometheus_external_labels={"cluster": "prod"}, prometheus_scrape_job_settings=SETTINGS,
                        prometheus_file_sd_targets={"blackbox": [{"targets": ["web:443"], "labels": {"env": "prod"}}]},
                        prometheus_scrape_configs=[{"job_name": "app", "static_configs": [{"targets": ["app:8080"]}]}],
                        prometheus_remote_write=REMOTE_WRITE, prometheus_alertmanager_targets=["am.example:9093"]),
-    "v2_30": variant("2.30.0", prometheus_web_enable_remote_write_receiver=True),
-    "v3_0": variant("3.0.0", prometheus_web_enable_otlp_receiver=True, prometheus_enable_features=["exemplar-storage"]),
-    "v3_11": variant("3.11.0", prometheus_storage_retention_size="50GB"),
-    "rules_web": variant("3.14.0", templates=["web.yml.j2"], prometheus_bundled_rules_disabled=["NodeLoadHigh", "NodeCPUHigh"],
+    "v2_30": variant("2.30.0", dump=["_prometheus_exec_args"], prometheus_web_enable_remote_write_receiver=True),
+    "v3_0": variant("3.0.0", dump=CONFIG, prometheus_web_enable_otlp_receiver=True, prometheus_enable_features=["exemplar-storage"]),
+    "v3_11": variant("3.11.0", dump=CONFIG, prometheus_storage_retention_size="50GB"),
+    "rules_web": variant("3.14.0", templates=["web.yml.j2"], dump=RULES + SECRETS + ["_prometheus_exec_args"], prometheus_bundled_rules_disabled=["NodeLoadHigh", "NodeCPUHigh"],
                          prometheus_bundled_rules_overrides={"TargetDown": {"for": "5s", "labels": {"severity": "page"}}},
                          prometheus_bundled_rules_interval="2s",
                          prometheus_rules={"app": [{"name": "app", "rules": [{"record": "job:up:sum", "expr": "sum by (job) (up)"}]}]},
                          prometheus_tls_cert="CERT", prometheus_tls_key="KEY", prometheus_basic_auth_users={"admin": "admin-pw"}),
-    "empty": variant("3.14.0", prometheus_clients_group="", prometheus_servers_group="", prometheus_bundled_rules_enabled=False,
+    "custom_jobs": variant("3.14.0", dump=["_prometheus_config_full"], prometheus_servers_group="", prometheus_inventory_jobs=[
+        {"job": "app", "group": "monitoring_clients", "role": "app", "port": 8080, "metrics_path": "/m"}]),
+    "empty": variant("3.14.0", dump=["_prometheus_config_full"] + RULES, prometheus_clients_group="", prometheus_servers_group="", prometheus_bundled_rules_enabled=False,
                      prometheus_storage_retention_time=""),
     # Bad input: the role's preflight fails with a message naming the problem.
     "bad_group": dict(variant("3.14.0", prometheus_clients_group="monitoring_clientz"),
                       expect_failure=r"inventory group\(s\) monitoring_clientz do not exist \(used by scrape job node; "
-                                     r"scrape job telegraf; scrape job alloy; scrape job jaeger_agent\)"),
+                                     r"scrape job telegraf; scrape job alloy; scrape job jaeger_agent; scrape job jaeger_agent_legacy\)"),
     "bad_am_group": dict(variant("3.14.0", prometheus_alertmanagers_group="alertmanagers"),
                          expect_failure=r"alertmanagers do not exist \(used by prometheus_alertmanagers_group\)"),
     "bad_duplicate": dict(variant("3.14.0", prometheus_scrape_configs=[{"job_name": "node"}],
@@ -80,7 +100,7 @@ VARIANTS = {
 
 @pytest.fixture(scope="module")
 def rendered():
-    return render_variants("prometheus", INVENTORY, VARIANTS)
+    return render_plays("prometheus", INVENTORY, VARIANTS)
 
 
 def values(rendered, name):
@@ -108,20 +128,81 @@ def test_the_template_renders_the_computed_configuration(rendered):
     assert yaml.safe_load(text) == values(rendered, "v3_default")["_prometheus_config_full"]
 
 
+def targets(config, name):
+    return [(g["targets"][0], g["labels"]) for g in job(config, name)["static_configs"]]
+
+
 def test_inventory_jobs_one_target_per_enabled_host_with_instance_label(rendered):
     config = values(rendered, "v3_default")["_prometheus_config_full"]
-    assert [j["job_name"] for j in config["scrape_configs"]] == ["node", "telegraf", "alloy", "jaeger_agent", "prometheus", "alertmanager",
-                                                                 "spanmetrics"]
-    assert job(config, "node")["static_configs"] == [
-        {"targets": ["client-1:9100"], "labels": {"site": "paris", "instance": "client-1"}},
-        {"targets": ["192.0.2.2:9100"], "labels": {"instance": "client-2"}},
-    ]
-    # vigil_telegraf_enabled: false on client-2
-    assert [t["labels"]["instance"] for t in job(config, "telegraf")["static_configs"]] == ["client-1"]
+    assert [j["job_name"] for j in config["scrape_configs"]] == [
+        "node", "telegraf", "telegraf_client-1", "alloy", "jaeger_agent", "jaeger_agent_legacy", "prometheus", "alertmanager",
+        "spanmetrics", "otel_spanmetrics"]
+    # client-3 listens on loopback only: no target that could never be scraped
+    assert targets(config, "node") == [("client-1:9100", {"site": "paris", "instance": "client-1"}),
+                                       ("192.0.2.2:9100", {"instance": "client-2"}),
+                                       ("client-4:9100", {"instance": "client-4"})]
     assert job(config, "prometheus")["static_configs"][1] == {"targets": ["10.0.0.12:9090"], "labels": {"instance": "prom-b"}}
-    # jaeger_spm_enabled: false on prom-b
-    assert job(config, "spanmetrics")["static_configs"] == [{"targets": ["prom-a:8889"], "labels": {"instance": "prom-a"}}]
+    assert targets(config, "alertmanager") == [("prom-a:9093", {"instance": "prom-a"}), ("10.0.0.12:9093", {"instance": "prom-b"})]
     assert config["alerting"] == {"alertmanagers": [{"static_configs": [{"targets": ["prom-a:9093", "10.0.0.12:9093"]}]}]}
+
+
+def test_telegraf_switches_port_scheme_path_and_own_credentials(rendered):
+    v = values(rendered, "v3_default")
+    config = v["_prometheus_config_full"]
+    # client-2: vigil_telegraf_enabled false; client-3: telegraf_prometheus_client_enabled false
+    assert targets(config, "telegraf") == [("client-4:9273", {"instance": "client-4", "__metrics_path__": "/telegraf"})]
+    own = job(config, "telegraf_client-1")
+    assert own["static_configs"] == [{"targets": ["client-1:9274"],
+                                      "labels": {"site": "paris", "instance": "client-1", "__scheme__": "https", "job": "telegraf"}}]
+    assert own["basic_auth"] == {"username": "scraper", "password_file": "/etc/prometheus/secrets/scrape-telegraf_client-1.password"}
+    assert v["_prometheus_secret_files"]["/etc/prometheus/secrets/scrape-telegraf_client-1.password"] == "tg-pw"
+    assert "tg-pw" not in yaml.safe_dump(config)
+
+
+def test_self_metrics_only_where_they_can_be_scraped(rendered):
+    config = values(rendered, "v3_default")["_prometheus_config_full"]
+    # Alloy's default 127.0.0.1:12345 generates nothing (client-2, client-4); a specific address is used as is
+    assert targets(config, "alloy") == [("client-1:12345", {"site": "paris", "instance": "client-1"}),
+                                        ("10.1.1.3:12345", {"instance": "client-3"})]
+    assert [t for t, _ in targets(config, "jaeger_agent")] == ["192.0.2.2:8888", "client-3:8888", "client-4:8888"]
+    assert targets(config, "jaeger_agent_legacy") == [("client-1:14271", {"site": "paris", "instance": "client-1"})]
+
+
+def test_spanmetrics_of_jaeger_and_of_the_collector(rendered):
+    config = values(rendered, "v3_default")["_prometheus_config_full"]
+    # jaeger_spm_enabled: false on prom-b
+    assert targets(config, "spanmetrics") == [("prom-a:8889", {"instance": "prom-a"})]
+    # prom-b pushes its span metrics (otel_collector_spanmetrics_output: remote_write)
+    assert targets(config, "otel_spanmetrics") == [("prom-a:9889", {"instance": "prom-a"})]
+
+
+def test_the_job_list_is_the_users_to_replace(rendered):
+    config = values(rendered, "custom_jobs")["_prometheus_config_full"]
+    assert config["scrape_configs"] == [{"job_name": "app", "metrics_path": "/m", "static_configs": [
+        {"targets": [address + ":8080"], "labels": dict({"instance": "client-%d" % n}, **({"site": "paris"} if n == 1 else {}))}
+        for n, address in ((1, "client-1"), (2, "192.0.2.2"), (3, "client-3"), (4, "client-4"))]}]
+
+
+def test_listen_defaults_follow_the_owning_roles(rendered):
+    """The contract's defaults are those of the roles that deploy the exporters."""
+    jobs = values(rendered, "v3_default")["prometheus_inventory_jobs"]
+    checked = 0
+    for spec in jobs:
+        with open(os.path.join(ROOT, "roles", spec["role"], "defaults", "main.yml"), encoding="utf-8") as handle:
+            role_defaults = yaml.safe_load(handle)
+        named = [spec["listen_var"]] if "listen_var" in spec else []
+        named += spec.get("tls_vars", []) + list(spec.get("basic_auth_vars", {}).values())
+        named += [spec["metrics_path_var"]] if "metrics_path_var" in spec else []
+        named += [c["var"] for c in spec.get("host_conditions", [])]
+        for name in named:
+            assert name in role_defaults, "%s: %s is not a variable of role %s" % (spec["job"], name, spec["role"])
+        if "listen_var" in spec:
+            default = role_defaults[spec["listen_var"]]
+            assert spec["listen_default"] == (default[0] if isinstance(default, list) else default), spec["job"]
+        for cond in spec.get("host_conditions", []):
+            assert cond["default"] == role_defaults[cond["var"]], (spec["job"], cond["var"])
+        checked += 1
+    assert checked == len(jobs) == 9
 
 
 def test_2x_flags_gated_on_the_installed_version(rendered):
@@ -169,7 +250,7 @@ def test_job_settings_by_name_and_credentials_in_files(rendered):
     assert node["scheme"] == "https"
     assert node["basic_auth"] == {"username": "prom", "password_file": "/etc/prometheus/secrets/scrape-node.password"}
     assert node["tls_config"] == {"ca_file": "/etc/prometheus/secrets/scrape-node.ca.crt"}
-    assert {k: v["_prometheus_secret_files"][k] for k in v["_prometheus_secret_files"] if "scrape-" in k} == {
+    assert {k: v["_prometheus_secret_files"][k] for k in v["_prometheus_secret_files"] if "scrape-node" in k} == {
         "/etc/prometheus/secrets/scrape-node.password": "scrape-pw", "/etc/prometheus/secrets/scrape-node.ca.crt": "CA-PEM"}
     assert "alloy" not in [j["job_name"] for j in v["_prometheus_config_full"]["scrape_configs"]]
     secret_items = [f for f in v["_prometheus_secret_config_files"] if f.get("secret")]
@@ -235,7 +316,7 @@ def test_web_config_tls_and_bcrypt_users(rendered):
     assert web["basic_auth_users"]["admin"].startswith("$2b$")
     assert "admin-pw" not in rendered["rules_web"]["files"]["web.yml.j2"]
     assert "--web.config.file=/etc/prometheus/web.yml" in v["_prometheus_exec_args"]
-    assert v["_prometheus_secret_files"] == {"/etc/prometheus/tls/prometheus.key": "KEY\n"}
+    assert {k: s for k, s in v["_prometheus_secret_files"].items() if "/tls/" in k} == {"/etc/prometheus/tls/prometheus.key": "KEY\n"}
     checked = {f["dest"]: f for f in v["_prometheus_config_files"]}
     assert checked["/etc/prometheus/web.yml"]["validate"].endswith("promtool check web-config %s")
 
@@ -251,3 +332,43 @@ def test_bad_input_fails_with_a_clear_message(rendered, name):
     # render_variants already matched the message against the variant's expect_failure
     assert rendered[name]["failure"]
     assert rendered[name]["values"] == {}
+
+
+@pytest.fixture(scope="module")
+def promtool(tmp_path_factory):
+    """A real promtool: on the PATH, or from the test mirror's Prometheus archive (Debian's build,
+    made by the mirror stage of `make test`); the tests using it are skipped without either."""
+    found = shutil.which("promtool")
+    if found:
+        return found
+    mirror = os.environ.get("VIGIL_TEST_MIRROR_DIR", os.path.join(ROOT, ".cache", "test-mirror"))
+    for archive in sorted(glob.glob(os.path.join(mirror, "prometheus", "*", "prometheus-*.linux-amd64.tar.gz")), reverse=True):
+        with tarfile.open(archive) as tar:
+            member = next((m for m in tar.getmembers() if m.name.endswith("/promtool")), None)
+            if member is None:
+                continue
+            out = tmp_path_factory.mktemp("promtool") / "promtool"
+            out.write_bytes(tar.extractfile(member).read())
+            out.chmod(0o755)
+            return str(out)
+    pytest.skip("no promtool: neither on the PATH nor in the test mirror (run the mirror stage of make test)")
+
+
+def run_promtool(promtool, tmp_path, name, text, *args):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    proc = subprocess.run([promtool, "check", *args, str(path)], capture_output=True, text=True, check=False, timeout=60)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("name", ["v3_default", "rules_web"])
+def test_bundled_rules_pass_promtool(rendered, promtool, tmp_path, name):
+    out = run_promtool(promtool, tmp_path, "bundled.yml", values(rendered, name)["_prometheus_rule_file_contents"][BUNDLED], "rules")
+    assert "SUCCESS" in out
+
+
+def test_a_2x_configuration_passes_promtool(rendered, promtool, tmp_path):
+    # the mirror's promtool is 2.53: the configuration rendered for 2.53 (referenced files are checked in Molecule)
+    text = rendered["v2_full"]["files"]["prometheus.yml.j2"]
+    assert "SUCCESS" in run_promtool(promtool, tmp_path, "prometheus.yml", text, "config", "--syntax-only")
