@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # Copyright: vigil.observability contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """A Mattermost-compatible incoming-webhook sink that records every delivery, for tests.

@@ -56,7 +56,8 @@ REMOTE_WRITE = [
 VARIANTS = {
     "v3_default": variant("3.14.0", templates=["prometheus.yml.j2"], dump=CONFIG + RULES + ["prometheus_inventory_jobs", "_prometheus_secret_files"]),
     # Trixie's 2.53 with everything an HA server of the stack uses.
-    "v2_full": variant("2.53.3", templates=["prometheus.yml.j2"], dump=CONFIG + SECRETS + ["_prometheus_file_sd_contents"], prometheus_web_enable_remote_write_receiver=True, prometheus_web_enable_otlp_receiver=True,
+    "v2_full": variant("2.53.3", templates=["prometheus.yml.j2"], dump=CONFIG + SECRETS + ["_prometheus_file_sd_contents"],
+                       prometheus_web_enable_remote_write_receiver=True, prometheus_web_enable_otlp_receiver=True,
                        prometheus_storage_retention_size="20GB", prometheus_replica="b",
                        prometheus_external_labels={"cluster": "prod"}, prometheus_scrape_job_settings=SETTINGS,
                        prometheus_file_sd_targets={"blackbox": [{"targets": ["web:443"], "labels": {"env": "prod"}}]},
@@ -65,14 +66,16 @@ VARIANTS = {
     "v2_30": variant("2.30.0", dump=["_prometheus_exec_args"], prometheus_web_enable_remote_write_receiver=True),
     "v3_0": variant("3.0.0", dump=CONFIG, prometheus_web_enable_otlp_receiver=True, prometheus_enable_features=["exemplar-storage"]),
     "v3_11": variant("3.11.0", dump=CONFIG, prometheus_storage_retention_size="50GB"),
-    "rules_web": variant("3.14.0", templates=["web.yml.j2"], dump=RULES + SECRETS + ["_prometheus_exec_args"], prometheus_bundled_rules_disabled=["NodeLoadHigh", "NodeCPUHigh"],
+    "rules_web": variant("3.14.0", templates=["web.yml.j2"], dump=RULES + SECRETS + ["_prometheus_exec_args"],
+                         prometheus_bundled_rules_disabled=["NodeLoadHigh", "NodeCPUHigh"],
                          prometheus_bundled_rules_overrides={"TargetDown": {"for": "5s", "labels": {"severity": "page"}}},
                          prometheus_bundled_rules_interval="2s",
                          prometheus_rules={"app": [{"name": "app", "rules": [{"record": "job:up:sum", "expr": "sum by (job) (up)"}]}]},
                          prometheus_tls_cert="CERT", prometheus_tls_key="KEY", prometheus_basic_auth_users={"admin": "admin-pw"}),
     "custom_jobs": variant("3.14.0", dump=["_prometheus_config_full"], prometheus_servers_group="", prometheus_inventory_jobs=[
         {"job": "app", "group": "monitoring_clients", "role": "app", "port": 8080, "metrics_path": "/m"}]),
-    "empty": variant("3.14.0", dump=["_prometheus_config_full"] + RULES, prometheus_clients_group="", prometheus_servers_group="", prometheus_bundled_rules_enabled=False,
+    "empty": variant("3.14.0", dump=["_prometheus_config_full"] + RULES, prometheus_clients_group="", prometheus_servers_group="",
+                     prometheus_bundled_rules_enabled=False,
                      prometheus_storage_retention_time=""),
     # Bad input: the role's preflight fails with a message naming the problem.
     "bad_group": dict(variant("3.14.0", prometheus_clients_group="monitoring_clientz"),
@@ -164,7 +167,7 @@ def test_self_metrics_only_where_they_can_be_scraped(rendered):
     # Alloy's default 127.0.0.1:12345 generates nothing (client-2, client-4); a specific address is used as is
     assert targets(config, "alloy") == [("client-1:12345", {"site": "paris", "instance": "client-1"}),
                                         ("10.1.1.3:12345", {"instance": "client-3"})]
-    assert [t for t, _ in targets(config, "jaeger_agent")] == ["192.0.2.2:8888", "client-3:8888", "client-4:8888"]
+    assert [target for target, _labels in targets(config, "jaeger_agent")] == ["192.0.2.2:8888", "client-3:8888", "client-4:8888"]
     assert targets(config, "jaeger_agent_legacy") == [("client-1:14271", {"site": "paris", "instance": "client-1"})]
 
 
