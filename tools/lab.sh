@@ -14,6 +14,8 @@ if [ "${1:-up}" = down ]; then
   ansible-playbook tools/containers.yml -e "@$containers" -e vigil_containers_state=absent
   exit 0
 fi
+# Further arguments go to ansible-playbook (e.g. `tools/lab.sh up --tags prometheus`).
+[ "${1:-}" = up ] && shift
 
 tools/test.sh setup docker images
 
