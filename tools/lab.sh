@@ -31,6 +31,6 @@ else
 fi
 
 ansible-playbook tools/containers.yml -e "@$containers"
-ansible-playbook -i inventories/lab tools/lab_prepare.yml
+ansible-playbook -i inventories/lab tools/lab_prepare.yml "${extra[@]}"
 ansible-playbook -i inventories/lab site.yml "${extra[@]}" "$@"
 python3 tools/lab_banner.py --urls

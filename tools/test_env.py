@@ -65,7 +65,8 @@ def environment():
 
 def ansible_vars(env):
     """The artifact choice as Ansible variables."""
-    data = {"vigil_artifact_mirror": env["VIGIL_TEST_MIRROR"]}
+    data = {"vigil_artifact_mirror": env["VIGIL_TEST_MIRROR"], "vigil_test_artifacts": env["VIGIL_TEST_ARTIFACTS"],
+            "vigil_test_mirror_dir": env["VIGIL_TEST_MIRROR_DIR"]}
     for key, value in sorted(env.items()):
         if key.startswith("VIGIL_TEST_VERSION_") and value:
             data["%s_version" % key[len("VIGIL_TEST_VERSION_"):].lower()] = value

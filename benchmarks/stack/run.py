@@ -98,7 +98,7 @@ def main():
     try:
         containers([server] + lab_clients, "present", workdir, env)
         inv = inventory(workdir, server, lab_clients)
-        sh(["ansible-playbook", "-i", inv, "tools/lab_prepare.yml"], env=dict(env, VIGIL_ROOT=ROOT), log=log)
+        sh(["ansible-playbook", "-i", inv, "tools/lab_prepare.yml", "-e", "@" + varsfile], env=dict(env, VIGIL_ROOT=ROOT), log=log)
         first, _out = sh(["ansible-playbook", "-i", inv, "site.yml", "-e", "@" + varsfile], env=env, log=log)
         noop, out = sh(["ansible-playbook", "-i", inv, "site.yml", "-e", "@" + varsfile], env=env, log=log)
         rows.append(("lab converge (1 server + 2 clients)", first, ""))
