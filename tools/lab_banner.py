@@ -7,14 +7,14 @@ import sys
 import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SERVICES = {
-    "3000": "Grafana",
-    "9090": "Prometheus",
-    "9093": "Alertmanager",
-    "3100": "Loki (API; /ready)",
-    "16686": "Jaeger UI",
-    "3001": "Uptime Kuma",
-    "8065": "Alerts received (Mattermost stand-in): /messages",
+SERVICES = {  # port: (what, path)
+    "3000": ("Grafana (admin / vigil-lab-admin)", "/"),
+    "9090": ("Prometheus", "/targets"),
+    "9093": ("Alertmanager", "/"),
+    "3100": ("Loki", "/ready"),
+    "16686": ("Jaeger UI", "/"),
+    "3001": ("Uptime Kuma", "/"),
+    "8065": ("Alerts Mattermost would get", "/messages"),
 }
 
 
@@ -58,7 +58,8 @@ def urls():
     for container in lab["vigil_containers"]:
         for mapping in container.get("published_ports", []):
             host, port, _inner = str(mapping).rsplit(":", 2)
-            print("  %-20s http://%s:%s/" % (SERVICES.get(port, port), host, port))
+            what, path = SERVICES.get(port, (port, "/"))
+            print("  %-36s http://%s:%s%s" % (what, host, port, path))
     print("Remove it with: make lab-down")
 
 
