@@ -1,0 +1,34 @@
+# -*- coding: utf-8 -*-
+# Copyright: vigil.observability contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The host:port a role probes on the host itself, from a service's listen address."""
+
+from __future__ import annotations
+
+import re
+
+from ansible.errors import AnsibleFilterError
+
+_WILDCARDS = ("", "0.0.0.0", "::", "[::]", "*")
+_ADDRESS = re.compile(r"^(?P<host>\[[^\]]*\]|[^:\[\]]*):(?P<port>\d{1,5})$")
+
+
+def probe_address(value):
+    """Return ``host:port`` to reach a server listening on ``value`` from its own host.
+
+    A wildcard listen address (``:9093``, ``0.0.0.0:9090``, ``[::]:3100``) is reached on
+    ``127.0.0.1``; a specific address (``10.0.0.5:9090``, ``[::1]:9090``) as it is.
+    """
+    text = str(value if value is not None else "").strip()
+    match = _ADDRESS.match(text)
+    if not match or not 0 < int(match.group("port")) < 65536:
+        raise AnsibleFilterError("probe_address: %r is not a listen address such as :9093, 0.0.0.0:9090 or 10.0.0.5:9090" % text)
+    host = match.group("host")
+    return "%s:%s" % ("127.0.0.1" if host in _WILDCARDS else host, match.group("port"))
+
+
+class FilterModule:
+    """The probe_address filter."""
+
+    def filters(self):
+        return {"probe_address": probe_address}
