@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 export PATH="$root/.venv/bin:$PATH" ANSIBLE_CONFIG="$root/ansible.cfg" VIGIL_ROOT="$root"
-containers="$root/inventories/lab/containers.yml"
+containers="$root/tools/lab_containers.yml"
 
 if [ "${1:-up}" = down ]; then
   ansible-playbook tools/containers.yml -e "@$containers" -e vigil_containers_state=absent

@@ -52,7 +52,7 @@ def banner():
 
 
 def urls():
-    with open(os.path.join(ROOT, "inventories", "lab", "containers.yml"), encoding="utf-8") as handle:
+    with open(os.path.join(ROOT, "tools", "lab_containers.yml"), encoding="utf-8") as handle:
         lab = yaml.safe_load(handle)
     print("The lab is up. Open:")
     for container in lab["vigil_containers"]:
