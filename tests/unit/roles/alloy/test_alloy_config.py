@@ -90,7 +90,7 @@ def test_default_client_pipeline(rendered):
                                   "prometheus.scrape.default"]
     scrape = components["prometheus.scrape.default"]
     assert lit(scrape, "targets") == [{"__address__": "127.0.0.1:9100", "instance": "client"}]
-    assert lit(scrape, "job_name") == "node"
+    assert lit(scrape, "job_name") == "integrations/node_exporter"
     assert ref(scrape, "forward_to") == ["prometheus.remote_write.default.receiver"]
     write = components["prometheus.remote_write.default"].blocks("endpoint")[0]
     assert lit(write, "url") == "http://10.9.9.9:9090/api/v1/write"
