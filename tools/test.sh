@@ -53,6 +53,8 @@ do_setup() {
   if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv" || return 1
   fi
+  # `python3` was looked up before .venv/bin existed: forget that, so python3 is the venv's.
+  hash -r
   local stamp="$venv/.requirements.sha256"
   local want; want=$(sha256sum requirements/test.txt | cut -d' ' -f1)
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
@@ -77,7 +79,7 @@ do_yamllint() { yamllint --strict .; }
 do_ansible_lint() { ansible-lint --profile production; }
 do_sanity() { tools/sanity.sh; }
 do_argspecs() { python3 tools/check_argument_specs.py roles; }
-do_unit() { python3 -m pytest -q tests/unit; }
+do_unit() { "$venv/bin/python" -m pytest -q tests/unit; }
 
 # Scenarios run VIGIL_MOLECULE_JOBS at a time (default 2): they mostly wait on containers and
 # services, so two overlap well on two cores. Each scenario's log is printed whole when it ends.
