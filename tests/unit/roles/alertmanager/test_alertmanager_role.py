@@ -1,19 +1,15 @@
 """Structural tests of the alertmanager role: flags, receivers and secret files as Ansible renders
 them from the role's own defaults, vars and templates (one ansible-playbook run, see
 render_with_role.py); the rendered configuration is checked with a real amtool when one is at hand."""
-import glob
 import re
-import os
-import shutil
 import subprocess
-import tarfile
 
 import pytest
 import yaml
 
+from mirror_tool import mirror_tool
 from render_with_role import render
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
 MATTERMOST = [{"name": "ops", "webhook_url": "https://mm.example/hooks/secret-mm", "channel": "alerts", "username": "am"}]
 WEBHOOK = [{"name": "hook", "webhook_url": "https://hooks.example/secret-hook", "max_alerts": 5}]
 COMMON = {"alertmanager_mattermost_receivers": MATTERMOST, "alertmanager_webhook_receivers": WEBHOOK,
@@ -95,20 +91,7 @@ def test_bad_input_fails_before_anything_is_written(rendered, name, message):
 
 @pytest.fixture(scope="module")
 def amtool(tmp_path_factory):
-    """A real amtool: on the PATH, or from the test mirror's Alertmanager archive."""
-    found = shutil.which("amtool")
-    if found:
-        return found
-    mirror = os.environ.get("VIGIL_TEST_MIRROR_DIR", os.path.join(ROOT, ".cache", "test-mirror"))
-    for archive in sorted(glob.glob(os.path.join(mirror, "alertmanager", "*", "alertmanager-*.linux-amd64.tar.gz")), reverse=True):
-        with tarfile.open(archive) as tar:
-            member = next((m for m in tar.getmembers() if m.name.endswith("/amtool")), None)
-            if member is not None:
-                out = tmp_path_factory.mktemp("amtool") / "amtool"
-                out.write_bytes(tar.extractfile(member).read())
-                out.chmod(0o755)
-                return str(out)
-    pytest.skip("no amtool: neither on the PATH nor in the test mirror (run the mirror stage of make test)")
+    return mirror_tool("amtool", "alertmanager", tmp_path_factory.mktemp("amtool"))
 
 
 def test_rendered_configuration_passes_amtool(rendered, amtool, tmp_path):

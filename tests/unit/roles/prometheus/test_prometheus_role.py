@@ -1,14 +1,12 @@
 """Structural tests of the prometheus role: flags, configuration and rules as Ansible renders them
 from the role's own defaults, vars and templates (see render_with_role.py), for 2.x and 3.x."""
-import glob
 import os
-import shutil
 import subprocess
-import tarfile
 
 import pytest
 import yaml
 
+from mirror_tool import mirror_tool
 from render_with_role import render_plays
 
 INVENTORY = {
@@ -339,22 +337,7 @@ def test_bad_input_fails_with_a_clear_message(rendered, name):
 
 @pytest.fixture(scope="module")
 def promtool(tmp_path_factory):
-    """A real promtool: on the PATH, or from the test mirror's Prometheus archive (Debian's build,
-    made by the mirror stage of `make test`); the tests using it are skipped without either."""
-    found = shutil.which("promtool")
-    if found:
-        return found
-    mirror = os.environ.get("VIGIL_TEST_MIRROR_DIR", os.path.join(ROOT, ".cache", "test-mirror"))
-    for archive in sorted(glob.glob(os.path.join(mirror, "prometheus", "*", "prometheus-*.linux-amd64.tar.gz")), reverse=True):
-        with tarfile.open(archive) as tar:
-            member = next((m for m in tar.getmembers() if m.name.endswith("/promtool")), None)
-            if member is None:
-                continue
-            out = tmp_path_factory.mktemp("promtool") / "promtool"
-            out.write_bytes(tar.extractfile(member).read())
-            out.chmod(0o755)
-            return str(out)
-    pytest.skip("no promtool: neither on the PATH nor in the test mirror (run the mirror stage of make test)")
+    return mirror_tool("promtool", "prometheus", tmp_path_factory.mktemp("promtool"))
 
 
 def run_promtool(promtool, tmp_path, name, text, *args):
