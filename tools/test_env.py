@@ -26,6 +26,19 @@ def scenarios():
     return sorted(names, key=lambda n: (next((i for i, p in enumerate(ORDER) if n.startswith(p)), len(ORDER)), n))
 
 
+def shared_dir():
+    """The project's shared reference folder (real Grafana dashboards, Grafana's OpenAPI spec):
+    ``<ancestor>/shared`` for the nearest ancestor of the checkout that has one, else /work/shared."""
+    here = ROOT
+    while True:
+        if os.path.isdir(os.path.join(here, "shared", "grafana")):
+            return os.path.join(here, "shared")
+        parent = os.path.dirname(here)
+        if parent == here:
+            return "/work/shared"
+        here = parent
+
+
 def role_default_version(component):
     path = os.path.join(ROOT, "roles", component, "defaults", "main.yml")
     if not os.path.exists(path):
@@ -57,6 +70,7 @@ def environment():
         for role in [component] + list(pinned.get("also_for", [])):
             version = pinned["version"] if mode == "mirror" else (role_default_version(role) or "")
             env["VIGIL_TEST_VERSION_%s" % role.upper()] = str(version)
+    env["VIGIL_SHARED_DIR"] = shared_dir()
     # Controller cache of the tests, apart from the operator's own.
     env["XDG_CACHE_HOME"] = os.path.join(ROOT, ".cache", "controller")
     env["ANSIBLE_CONFIG"] = os.path.join(ROOT, "ansible.cfg")
