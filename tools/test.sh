@@ -39,7 +39,7 @@ stage() {  # stage NAME COMMAND...
   echo "=== stage $name: start $(date -u +%H:%M:%S)"
   local log="$stage_logs/$name.log"
   if "$@" > >(tee "$log") 2>&1; then status=ok; else status=FAILED; failed=1; fi
-  sleep 0.2  # let tee drain
+  wait $!  # the tee of the process substitution has written everything
   [ "$status" = ok ] || remember_failure "$name" "$log" 25
   local took=$(( $(now) - start ))
   echo "=== stage $name: $status in $(fmt $took)"
