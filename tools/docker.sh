@@ -13,7 +13,15 @@ if docker info >/dev/null 2>&1; then
   exit 0
 fi
 echo "starting dockerd in the background (log: /var/log/vigil-dockerd.log)"
-nohup dockerd >/var/log/vigil-dockerd.log 2>&1 &
+# dockerd outlives this script: it must not keep any descriptor it inherited (a pipe left open
+# keeps the caller's output reader waiting for an end that never comes).
+(
+  for fd in /proc/self/fd/*; do
+    n=${fd##*/}
+    case $n in 0|1|2) ;; *) eval "exec $n>&-" 2>/dev/null || true ;; esac
+  done
+  exec setsid dockerd </dev/null >/var/log/vigil-dockerd.log 2>&1
+) &
 for _ in $(seq 1 60); do
   if docker info >/dev/null 2>&1; then
     docker info --format 'docker engine {{.ServerVersion}} answers'

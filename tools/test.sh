@@ -39,7 +39,10 @@ stage() {  # stage NAME COMMAND...
   echo "=== stage $name: start $(date -u +%H:%M:%S)"
   local log="$stage_logs/$name.log"
   if "$@" > >(tee "$log") 2>&1; then status=ok; else status=FAILED; failed=1; fi
-  wait $!  # the tee of the process substitution has written everything
+  # Let the tee of the process substitution write everything, but never wait on it without
+  # bound: a background process the stage started may still hold its pipe open.
+  local tee_pid=$! _
+  for _ in $(seq 1 50); do kill -0 "$tee_pid" 2>/dev/null || break; sleep 0.1; done
   [ "$status" = ok ] || remember_failure "$name" "$log" 25
   local took=$(( $(now) - start ))
   echo "=== stage $name: $status in $(fmt $took)"
