@@ -38,6 +38,11 @@ VARIANTS = {
                       "alloy_loki_push_url": "https://l.test/loki/api/v1/push"},
     "bearer": {"alloy_traces_enabled": True, "alloy_traces_otlp_token": "abc"},
     "bad_no_server": {"alloy_servers_group": "nobody"},
+    # an HA pair of servers, and a server that runs no Prometheus
+    "server_b": {"vigil_address": "10.9.9.10"},
+    "server_no_prometheus": {"vigil_address": "10.9.9.11", "vigil_prometheus_enabled": False},
+    "ha_client": {"alloy_servers_group": "ha_servers"},
+    "bad_no_prometheus": {"alloy_servers_group": "logs_only_servers", "alloy_loki_push_url": "https://l.test/loki/api/v1/push"},
     "bad_source": {"alloy_metrics_source": "telegraf"},
     "bad_listen": {"alloy_http_listen_address": "12345"},
     "bad_glob": {"alloy_logs_files": [{"path": "var/log/*.log"}]},
@@ -48,7 +53,8 @@ VARIANTS = {
     "tier_client_moved": {"alloy_traces_enabled": True, "alloy_traces_otlp_grpc_endpoint": "0.0.0.0:4417",
                           "alloy_traces_otlp_http_endpoint": "", "alloy_traces_jaeger_protocols": {}},
 }
-GROUPS = {"monitoring_servers": ["server"], "monitoring_clients": ["bad_agent_clash", "tier_client_no_agent", "tier_client_moved"]}
+GROUPS = {"monitoring_servers": ["server"], "ha_servers": ["server", "server_no_prometheus", "server_b"],
+          "logs_only_servers": ["server_no_prometheus"], "monitoring_clients": ["bad_agent_clash", "tier_client_no_agent", "tier_client_moved"]}
 
 
 @pytest.fixture(scope="module")
@@ -106,6 +112,26 @@ def test_default_client_pipeline(rendered):
         {"__path__": "/var/log/*.log", "job": "varlog", "instance": "client"}]
     assert ref(components["loki.source.file.files"], "targets") == "local.file_match.files.targets"
     assert not any(name.startswith("otelcol.") for name in components)
+
+
+def test_every_prometheus_of_an_ha_pair_gets_the_metrics(rendered):
+    components = alloy_syntax.components(tree(rendered, "ha_client"))
+    endpoints = components["prometheus.remote_write.default"].blocks("endpoint")
+    assert [lit(e, "url") for e in endpoints] == ["http://10.9.9.9:9090/api/v1/write", "http://10.9.9.10:9090/api/v1/write"]
+    # logs and traces still go to the first server
+    assert [lit(e, "url") for e in components["loki.write.default"].blocks("endpoint")] == [
+        "http://10.9.9.9:3100/loki/api/v1/push"]
+    # an explicit URL is the only endpoint
+    explicit = alloy_syntax.components(tree(rendered, "explicit_urls"))["prometheus.remote_write.default"]
+    assert [lit(e, "url") for e in explicit.blocks("endpoint")] == ["https://p.test/api/v1/write"]
+
+
+def test_every_endpoint_carries_the_credentials(rendered):
+    components = alloy_syntax.components(tree(rendered, "full"))
+    for endpoint in components["prometheus.remote_write.default"].blocks("endpoint"):
+        auth = endpoint.blocks("basic_auth")[0]
+        assert lit(auth, "username") == "agent"
+        assert lit(auth, "password_file") == rendered["full"]["vars"]["_alloy_secret_files"]["prometheus_password"]["path"]
 
 
 def test_runtime_defaults(rendered):
@@ -191,6 +217,8 @@ def test_explicit_urls_need_no_server_group(rendered):
 
 @pytest.mark.parametrize("name, words", [
     ("bad_no_server", ["alloy_servers_group ('nobody')", "alloy_prometheus_remote_write_url"]),
+    ("bad_no_prometheus", ["alloy_servers_group ('logs_only_servers')", "no host that runs Prometheus",
+                           "alloy_prometheus_remote_write_url"]),
     ("bad_source", ["alloy_metrics_source"]),
     ("bad_listen", ["alloy_http_listen_address"]),
     ("bad_glob", ["alloy_logs_files"]),
