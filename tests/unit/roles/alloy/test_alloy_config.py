@@ -47,6 +47,14 @@ VARIANTS = {
     "bad_listen": {"alloy_http_listen_address": "12345"},
     "bad_glob": {"alloy_logs_files": [{"path": "var/log/*.log"}]},
     "bad_password_pair": {"alloy_loki_username": "agent"},
+    # node_exporter asks for a password and serves TLS (the node_exporter role's variables on the host)
+    "ne_protected": {"node_exporter_basic_auth_users": {"prometheus": "pw-ne"}, "node_exporter_tls_cert_file": "/etc/ssl/ne.pem",
+                     "node_exporter_tls_key_file": "/etc/ssl/ne.key",
+                     "alloy_metrics_node_exporter_username": "prometheus", "alloy_metrics_node_exporter_password": "pw-ne",
+                     "alloy_metrics_node_exporter_ca_file": "/etc/ssl/ca.pem",
+                     "alloy_metrics_node_exporter_server_name": "client.example"},
+    "bad_ne_pair": {"alloy_metrics_node_exporter_password": "pw-ne"},
+    "bad_ne_scheme": {"alloy_metrics_node_exporter_scheme": "ftp"},
     # clients of the tiers: the Jaeger agent runs there unless switched off
     "bad_agent_clash": {"alloy_traces_enabled": True},
     "tier_client_no_agent": {"alloy_traces_enabled": True, "vigil_jaeger_agent_enabled": False},
@@ -84,7 +92,7 @@ def ref(block, name):
 
 
 @pytest.mark.parametrize("name", ["server", "client", "full", "minimal", "explicit_urls", "tier_client_no_agent",
-                                  "tier_client_moved"])
+                                  "tier_client_moved", "ne_protected", "ha_client"])
 def test_parses_and_every_reference_is_defined(rendered, name):
     assert alloy_syntax.check(tree(rendered, name)) == []
 
@@ -132,6 +140,23 @@ def test_every_endpoint_carries_the_credentials(rendered):
         auth = endpoint.blocks("basic_auth")[0]
         assert lit(auth, "username") == "agent"
         assert lit(auth, "password_file") == rendered["full"]["vars"]["_alloy_secret_files"]["prometheus_password"]["path"]
+
+
+def test_protected_node_exporter_is_scraped_with_its_password_and_tls(rendered):
+    text = rendered["ne_protected"]["files"]["config.alloy.j2"]
+    assert "pw-ne" not in text
+    scrape = alloy_syntax.components(alloy_syntax.parse(text))["prometheus.scrape.default"]
+    assert lit(scrape, "scheme") == "https"  # from node_exporter_tls_cert_file on the host
+    auth = scrape.blocks("basic_auth")[0]
+    secret = rendered["ne_protected"]["vars"]["_alloy_secret_files"]["node_exporter_password"]
+    assert lit(auth, "username") == "prometheus" and lit(auth, "password_file") == secret["path"]
+    assert secret["content"] == "pw-ne" and secret["wanted"] is True
+    tls = scrape.blocks("tls_config")[0]
+    assert lit(tls, "ca_file") == "/etc/ssl/ca.pem" and lit(tls, "server_name") == "client.example"
+    # an open node_exporter: plain http, no credentials, no file
+    plain = alloy_syntax.components(tree(rendered, "client"))["prometheus.scrape.default"]
+    assert "scheme" not in plain.attributes() and plain.blocks("basic_auth") == [] and plain.blocks("tls_config") == []
+    assert rendered["client"]["vars"]["_alloy_secret_files"]["node_exporter_password"]["wanted"] is False
 
 
 def test_runtime_defaults(rendered):
@@ -223,6 +248,8 @@ def test_explicit_urls_need_no_server_group(rendered):
     ("bad_listen", ["alloy_http_listen_address"]),
     ("bad_glob", ["alloy_logs_files"]),
     ("bad_password_pair", ["alloy_loki_username/alloy_loki_password"]),
+    ("bad_ne_pair", ["alloy_metrics_node_exporter_username/alloy_metrics_node_exporter_password"]),
+    ("bad_ne_scheme", ["alloy_metrics_node_exporter_scheme is http or https"]),
     ("bad_agent_clash", ["port(s) 4317, 4318, 6831, 6832, 14268", "vigil_jaeger_agent_enabled"]),
 ])
 def test_bad_input_fails_in_preflight_naming_the_variable(rendered, name, words):
