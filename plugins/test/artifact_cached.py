@@ -15,10 +15,7 @@ def _expected_digest(job):
     digest = str(job.get("checksum") or "")
     if digest:
         return digest.lower()
-    if job.get("source") == "local_archive":
-        sums = os.path.join(os.path.dirname(str(job.get("local_archive") or "")), str(job.get("sums_file") or ""))
-    else:
-        sums = os.path.join(str(job.get("cache") or ""), str(job.get("sums_file") or ""))
+    sums = str(job.get("sums_path") or "")
     if not job.get("sums_file") or not os.path.isfile(sums):
         return ""
     try:
@@ -33,8 +30,8 @@ def artifact_cached(job):
 
     The fetch steps leave ``<cache>/unpacked/.unpacked-<sha256>`` only after the archive
     matched its expected digest and was unpacked. The expected digest is the job's literal
-    checksum, or the one in the checksum file already in the cache (next to the local archive
-    for that source). Anything missing or unreadable answers False, so the fetch steps run and
+    checksum, or the one in the checksum file at the job's ``sums_path`` (in the cache, or next
+    to the local archive for that source), which the fetch steps read too. Anything missing or unreadable answers False, so the fetch steps run and
     report the problem themselves. Jobs fetched on the targets (source ``remote``) are never
     cached on the controller.
     """

@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from ansible.errors import AnsibleFilterError
 
@@ -9,9 +11,12 @@ FILE = "prometheus-2.53.3.linux-amd64.tar.gz"
 
 
 def job(tmp_path, **over):
+    """A job as roles/_artifact/tasks/install.yml plans it (sums_path: beside a local archive, else in the cache)."""
     base = {"source": "controller", "cache": str(tmp_path / "cache"), "file": FILE, "checksum": "",
             "sums_file": "sha256sums.txt", "sums_format": "sums", "local_archive": ""}
     base.update(over)
+    folder = os.path.dirname(base["local_archive"]) if base["source"] == "local_archive" else base["cache"]
+    base.setdefault("sums_path", os.path.join(folder, base["sums_file"]))
     return base
 
 
