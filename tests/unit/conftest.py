@@ -23,7 +23,8 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 COLLECTIONS = os.path.join(ROOT, "collections")
 FAKES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fakes")
-for _path in (COLLECTIONS, FAKES):
+HERE = os.path.dirname(os.path.abspath(__file__))
+for _path in (COLLECTIONS, FAKES, HERE):
     if _path not in sys.path:
         sys.path.insert(0, _path)
 
@@ -31,6 +32,7 @@ from ansible.module_utils import basic  # noqa: E402  pylint: disable=wrong-impo
 
 from fake_grafana import FakeGrafana  # noqa: E402  pylint: disable=wrong-import-position
 import openapi_check  # noqa: E402  pylint: disable=wrong-import-position
+import kuma_server as kuma_server_lib  # noqa: E402  pylint: disable=wrong-import-position
 
 try:
     from ansible.module_utils.testing import patch_module_args  # ansible-core >= 2.19
@@ -198,3 +200,49 @@ def real_dashboards():
             with open(os.path.join(SHARED_DASHBOARDS, name), encoding="utf-8") as handle:
                 out[name] = json.load(handle)
     return out
+
+
+# -- the REAL Uptime Kuma (tests/unit/kuma_server.py) -------------------------------------------
+
+class KumaRunner(object):
+    """Runs uptime_kuma_* modules against one real Uptime Kuma server, logged in as its admin."""
+
+    def __init__(self, server, token_file):
+        self.server = server
+        self.token_file = token_file
+
+    def connection(self):
+        return {"url": self.server.url, "username": kuma_server_lib.ADMIN, "password": kuma_server_lib.ADMIN_PASSWORD,
+                "token_file": self.token_file, "timeout": 20}
+
+    def run(self, module, args, check=False, diff=True, connection=True):
+        full = self.connection() if connection else {}
+        full.update(args)
+        return run_ansible_module("ansible_collections.vigil.observability.plugins.modules.%s" % module,
+                                  full, check_mode=check, diff=diff)
+
+    def client(self):
+        """A logged-in KumaClient (the caller closes it), for reading what the server stores."""
+        from ansible_collections.vigil.observability.plugins.module_utils._kuma_module import connect
+        return connect(dict(self.connection(), token=None, totp=None, validate_certs=True, ca_path=None))
+
+
+@pytest.fixture(scope="session")
+def kuma_server():
+    """One real Uptime Kuma 2.5.3 on loopback for the session, claimed by its admin."""
+    try:
+        server = kuma_server_lib.KumaServer().start()
+    except kuma_server_lib.Unavailable as err:
+        pytest.skip("real Uptime Kuma: %s" % err)
+    from ansible_collections.vigil.observability.plugins.module_utils._kuma import KumaClient
+    with KumaClient(server.url, timeout=20) as client:
+        client.setup(kuma_server_lib.ADMIN, kuma_server_lib.ADMIN_PASSWORD)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def kuma(kuma_server, tmp_path_factory):  # pylint: disable=redefined-outer-name
+    """A KumaRunner on the session's server (the JWT kept in one token file: logins are rate limited)."""
+    return KumaRunner(kuma_server, str(tmp_path_factory.getbasetemp() / "kuma-token"))
+
