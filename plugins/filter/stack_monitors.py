@@ -1,0 +1,113 @@
+# -*- coding: utf-8 -*-
+# Copyright: vigil.observability contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The Uptime Kuma monitors of every endpoint the stack deployed, from the inventory."""
+
+from __future__ import annotations
+
+import re
+
+from ansible.errors import AnsibleFilterError
+
+_WILDCARDS = ("", "0.0.0.0", "::", "*")
+_LOOPBACK = re.compile(r"^(127\.|localhost$|::1$)")
+_LISTEN = re.compile(r"^(?P<host>\[[^\]]*\]|[^:\[\]]*):(?P<port>\d{1,5})$")
+_SERVICE_KEYS = {"service", "tier", "group", "role", "listen_var", "listen_default", "port_var", "address_var",
+                 "path", "tls_vars", "auth_vars", "host_conditions", "title"}
+
+
+def _listen(value, default, what):
+    """(host, port) of a Go-style listen address; a list means its first entry."""
+    if isinstance(value, (list, tuple)):
+        value = value[0] if value else default
+    text = str(value if value not in (None, "") else default).strip()
+    match = _LISTEN.match(text)
+    if not match:
+        raise AnsibleFilterError("stack_monitors: %s is %r, not a listen address such as :9100 or 10.0.0.5:9100" % (what, text))
+    return match.group("host").strip("[]"), int(match.group("port"))
+
+
+def _format_host(host):
+    return "[%s]" % host if ":" in host else host
+
+
+def stack_monitors(groups, hostvars, services, kuma_host, groups_map, monitor=None):
+    """Uptime Kuma monitors for the endpoints of ``services`` on the hosts of the inventory.
+
+    ``services``: items with ``service``, ``tier`` (key into ``groups_map``), ``role`` (its
+    ``vigil_<role>_enabled`` switch), ``path`` and either ``listen_var``/``listen_default`` (a
+    Go-style listen address) or ``address_var`` + ``port_var`` with ``listen_default`` giving the
+    defaults; optional ``tls_vars`` (any set: https), ``auth_vars`` (any set: a 401 also counts as
+    up, the endpoint answers but wants credentials) and ``host_conditions``
+    (``[{var, default, in?}]``).
+    ``groups_map``: tier -> inventory group name. ``kuma_host``: the host Uptime Kuma runs on: an
+    endpoint bound to loopback is monitored only there (as 127.0.0.1). ``monitor``: options every
+    monitor gets (interval, retries, notifications, tags, ...).
+
+    Returns ``{tier: [monitor, ...]}``; each monitor is named ``<host> <service>``.
+    """
+    if not isinstance(services, list):
+        raise AnsibleFilterError("stack_monitors: services must be a list, got %s" % type(services).__name__)
+    base = dict(monitor or {})
+    out = {}
+    for spec in services:
+        if not isinstance(spec, dict) or not spec.get("service") or not spec.get("tier"):
+            raise AnsibleFilterError("stack_monitors: every service needs service and tier, got %r" % (spec,))
+        unknown = set(spec) - _SERVICE_KEYS
+        if unknown:
+            raise AnsibleFilterError("stack_monitors: service %s has unknown keys %s" % (spec["service"], sorted(unknown)))
+        group = groups_map.get(spec["tier"])
+        if group is None:
+            raise AnsibleFilterError("stack_monitors: service %s names tier %r, not one of %s"
+                                     % (spec["service"], spec["tier"], sorted(groups_map)))
+        found = out.setdefault(spec["tier"], [])
+        for host in groups.get(group, []):
+            hv = hostvars.get(host, {})
+            role = spec.get("role", spec["service"])
+            if not _truthy(hv.get("vigil_%s_enabled" % role, True)):
+                continue
+            if not all(_condition(hv, cond) for cond in spec.get("host_conditions", [])):
+                continue
+            what = "%s of %s" % (spec.get("listen_var") or spec.get("address_var"), host)
+            if spec.get("address_var"):
+                default_host, default_port = _listen(None, spec["listen_default"], what)
+                listen_host = str(hv.get(spec["address_var"]) or default_host)
+                port = int(hv.get(spec["port_var"], default_port)) if spec.get("port_var") else default_port
+            else:
+                listen_host, port = _listen(hv.get(spec["listen_var"]), spec["listen_default"], what)
+            if _LOOPBACK.match(listen_host):
+                if host != kuma_host:
+                    continue
+                address = "127.0.0.1"
+            elif listen_host in _WILDCARDS:
+                address = "127.0.0.1" if host == kuma_host else str(hv.get("vigil_address") or hv.get("ansible_host") or host)
+            else:
+                address = listen_host
+            scheme = "https" if any(hv.get(var) for var in spec.get("tls_vars", [])) else "http"
+            codes = ["200-299"] + (["401"] if any(hv.get(var) for var in spec.get("auth_vars", [])) else [])
+            item = dict(base)
+            item.update(name="%s %s" % (host, spec.get("title", spec["service"])), type="http",
+                        url="%s://%s:%d%s" % (scheme, _format_host(address), port, spec.get("path", "/")),
+                        accepted_status_codes=codes)
+            found.append(item)
+    return out
+
+
+def _truthy(value):
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)
+
+
+def _condition(hv, cond):
+    value = hv.get(cond["var"], cond.get("default", True))
+    if "in" in cond:
+        return value in cond["in"]
+    return _truthy(value)
+
+
+class FilterModule:
+    """The stack_monitors filter."""
+
+    def filters(self):
+        return {"stack_monitors": stack_monitors}
