@@ -25,7 +25,7 @@ options:
   password:
     description:
       - Password of O(username). Uptime Kuma allows 20 password logins a minute for the whole
-        server: keep the session's token in O(token_file) when many tasks run.
+        server; keep the session's token in O(token_file) when many tasks run.
       - Falls back to the E(UPTIME_KUMA_PASSWORD) environment variable.
     type: str
   totp:
@@ -59,7 +59,7 @@ options:
     type: int
     default: 30
 requirements:
-  - python-socketio (with its client extras: websocket-client and requests) on the host that runs
+  - python-socketio (with its client extras, websocket-client and requests) on the host that runs
     the module; on Debian the packages C(python3-socketio) and C(python3-websocket). The
     C(vigil.observability.uptime_kuma) role installs them on the Uptime Kuma server.
 notes:

@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: uptime_kuma_admin
 short_description: Claim Uptime Kuma with its first admin and keep the admin's password
-version_added: "1.1.0"
+version_added: "0.1.0"
 description:
   - A new Uptime Kuma has no user, and whoever opens its web page first becomes its admin. This
     module creates that first admin from O(username) and O(password) (Uptime Kuma's C(setup)).
@@ -79,7 +79,7 @@ requirements:
 notes:
   - Uptime Kuma allows 20 password logins a minute for the whole server; a wrong password counts.
 author:
-  - vigil.observability contributors
+  - vigil.observability maintainers (@vigil)
 """
 
 EXAMPLES = r"""
@@ -99,7 +99,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 action:
-  description: What was done: V(claimed) (first admin created), V(rotated) (password changed) or V(none).
+  description: What was done, V(claimed) (first admin created), V(rotated) (password changed) or V(none).
   returned: always
   type: str
   sample: claimed
