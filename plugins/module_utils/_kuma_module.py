@@ -50,7 +50,7 @@ def check_library(module):
                          "python3-websocket on the host that runs the module", exception=SOCKETIO_IMPORT_ERROR)
 
 
-def _read_token_file(path):
+def read_token_file(path):
     try:
         with open(path) as handle:
             return handle.read().strip() or None
@@ -58,7 +58,7 @@ def _read_token_file(path):
         return None
 
 
-def _write_token_file(path, token):
+def write_token_file(path, token):
     """Keep the JWT for the next module call (0600): the password login is rate limited."""
     directory = os.path.dirname(path) or "."
     if not os.path.isdir(directory):
@@ -81,7 +81,7 @@ def connect(params):
     client.connect()
     try:
         token_file = params.get("token_file")
-        for token in (params.get("token"), _read_token_file(token_file) if token_file else None):
+        for token in (params.get("token"), read_token_file(token_file) if token_file else None):
             if token:
                 try:
                     client.login(token=token)
@@ -93,22 +93,23 @@ def connect(params):
             raise ValidationError("log in with username and password, or with token")
         token = client.login(params["username"], params["password"], totp=params.get("totp"))
         if token_file and token:
-            _write_token_file(token_file, token)
+            write_token_file(token_file, token)
         return client
     except Exception:
         client.close()
         raise
 
 
-def run(module, work):
+def run(module, work, connector=None):
     """Connect, run ``work(client)`` (returns exit_json kwargs), close; every VigilError a clean failure.
 
-    The client's counters are returned as ``requests`` so a no-op can be shown to send no write.
+    ``connector(params)`` returns the connected client (default: ``connect``, logged in). The
+    client's counters are returned as ``requests`` so a no-op can be shown to send no write.
     """
     check_library(module)
     client = None
     try:
-        client = connect(module.params)
+        client = (connector or connect)(module.params)
         result = work(client)
         result["requests"] = dict(client.stats)
     except VigilError as err:

@@ -121,9 +121,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.vigil.observability.plugins.module_utils._errors import ConnectionFailure, VigilError
 from ansible_collections.vigil.observability.plugins.module_utils._kuma import KumaClient, KumaError
-from ansible_collections.vigil.observability.plugins.module_utils._kuma_module import (
-    _write_token_file, check_library,
-)
+from ansible_collections.vigil.observability.plugins.module_utils._kuma_module import write_token_file, run
 from ansible_collections.vigil.observability.plugins.module_utils._passwords import password_problem
 
 
@@ -180,7 +178,7 @@ def claim(module, client):
             # The old token dies with the old password: log in again for a fresh one.
             token = client.login(username, password, totp=params.get("totp"))
     if params.get("token_file") and token and not module.check_mode:
-        _write_token_file(params["token_file"], token)
+        write_token_file(params["token_file"], token)
     return _with_version(result, client)
 
 
@@ -208,24 +206,10 @@ def main():
         ),
         supports_check_mode=True,
     )
-    check_library(module)
     problem = password_problem(module.params["password"], "password")
     if problem:
         module.fail_json(msg="refusing the Uptime Kuma admin password: %s" % problem)
-    client = None
-    try:
-        client = _connect(module.params)
-        result = claim(module, client)
-        result["requests"] = dict(client.stats)
-    except VigilError as err:
-        extra = err.details()
-        if client is not None:
-            extra["requests"] = dict(client.stats)
-        module.fail_json(msg=str(err), **extra)
-    finally:
-        if client is not None:
-            client.close()
-    module.exit_json(**result)
+    run(module, lambda client: claim(module, client), connector=_connect)
 
 
 if __name__ == "__main__":
