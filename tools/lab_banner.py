@@ -37,6 +37,8 @@ def banner():
             standins.append(entry)
         elif build["kind"] == "debian":
             real.append("%s (from Debian %s %s)" % (entry, build.get("suite", ""), build.get("package", "")))
+        elif build["kind"] == "shared":
+            real.append("%s (the release files, from the project's shared folder)" % entry)
         else:
             real.append("%s (upstream binaries, repackaged)" % entry)
     line = "!" * 78
@@ -45,7 +47,7 @@ def banner():
     print("!! local test mirror. These components are TEST STAND-INS, not the real products:")
     for entry in standins:
         print("!!   - %s" % entry)
-    print("!! These are the real programs, repackaged for the mirror:")
+    print("!! These are the real programs (where the mirror took them from):")
     for entry in real:
         print("!!   - %s" % entry)
     print(line)

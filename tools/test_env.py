@@ -4,7 +4,8 @@ One setting chooses where artifacts come from: VIGIL_TEST_ARTIFACTS=mirror (defa
 local test mirror (tests/artifacts) and the versions it publishes; VIGIL_TEST_ARTIFACTS=upstream
 uses the vendors' URLs and each role's default version. ``--scenarios`` lists the scenarios in
 the order `make test` runs them; ``--ansible-vars`` prints the same choice as Ansible extra vars
-(YAML: ``vigil_artifact_mirror`` and every ``<role>_version``), as `make lab` uses them.
+(YAML: ``vigil_artifact_mirror``, ``uptime_kuma_sqlite3_binary_host`` and every ``<role>_version``),
+as `make lab` uses them.
 """
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # The longest scenarios first (the whole stack, then the tiers), so that the two molecule jobs
 # finish close together; then the modules and the roles.
 ORDER = ("stack", "tier_", "module_", "role_")
+# Where the test hosts serve the mirror's node_sqlite3 folder on their own loopback (the binding
+# host of Uptime Kuma's `npm ci`, uptime_kuma_sqlite3_binary_host).
+SQLITE3_BINARY_HOST = "http://127.0.0.1:8066/node_sqlite3"
 
 
 def scenarios():
@@ -27,8 +31,11 @@ def scenarios():
 
 
 def shared_dir():
-    """The project's shared reference folder (real Grafana dashboards, Grafana's OpenAPI spec):
-    ``<ancestor>/shared`` for the nearest ancestor of the checkout that has one, else /work/shared."""
+    """The project's shared reference folder (real Grafana dashboards, Grafana's OpenAPI spec, the
+    real Uptime Kuma releases): VIGIL_SHARED_DIR when set, else ``<ancestor>/shared`` for the
+    nearest ancestor of the checkout that has one, else /work/shared."""
+    if os.environ.get("VIGIL_SHARED_DIR"):
+        return os.environ["VIGIL_SHARED_DIR"]
     here = ROOT
     while True:
         if os.path.isdir(os.path.join(here, "shared", "grafana")):
@@ -57,8 +64,13 @@ def environment():
         if name.endswith(".yml"):
             with open(os.path.join(versions_dir, name), encoding="utf-8") as handle:
                 published.update(yaml.safe_load(handle) or {})
-    env = {"VIGIL_TEST_ARTIFACTS": mode, "VIGIL_TEST_MIRROR": "", "VIGIL_TEST_MIRROR_DIR": ""}
+    env = {"VIGIL_TEST_ARTIFACTS": mode, "VIGIL_TEST_MIRROR": "", "VIGIL_TEST_MIRROR_DIR": "",
+           "VIGIL_TEST_SQLITE3_BINARY_HOST": ""}
     if mode == "mirror":
+        # The mirror listens on the controller's loopback, out of the containers' reach: `npm ci`
+        # there gets the sqlite3 binding from the copy of <mirror>/node_sqlite3 that
+        # tests/helpers/sqlite3_binding_tasks.yml serves on each host's own loopback.
+        env["VIGIL_TEST_SQLITE3_BINARY_HOST"] = SQLITE3_BINARY_HOST
         mirror_dir = os.path.join(ROOT, ".cache", "test-mirror")
         url_file = mirror_dir + ".url"
         if not os.path.exists(url_file):
@@ -80,7 +92,8 @@ def environment():
 def ansible_vars(env):
     """The artifact choice as Ansible variables."""
     data = {"vigil_artifact_mirror": env["VIGIL_TEST_MIRROR"], "vigil_test_artifacts": env["VIGIL_TEST_ARTIFACTS"],
-            "vigil_test_mirror_dir": env["VIGIL_TEST_MIRROR_DIR"]}
+            "vigil_test_mirror_dir": env["VIGIL_TEST_MIRROR_DIR"],
+            "uptime_kuma_sqlite3_binary_host": env["VIGIL_TEST_SQLITE3_BINARY_HOST"]}
     for key, value in sorted(env.items()):
         if key.startswith("VIGIL_TEST_VERSION_") and value:
             data["%s_version" % key[len("VIGIL_TEST_VERSION_"):].lower()] = value

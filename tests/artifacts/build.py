@@ -5,7 +5,9 @@ InRelease is verified with gpgv against the Debian archive keyring, the Packages
 against it, the .deb against the index. They are repackaged as the upstream archive (for example
 ``node_exporter-1.9.0.linux-amd64.tar.gz`` with ``node_exporter-1.9.0.linux-amd64/node_exporter``)
 next to the upstream checksum file (``sha256sums.txt``). Products that cannot be obtained here are
-built by ``standins/<component>.py``. The mirror URL is read from the host's apt configuration.
+built by ``standins/<component>.py``. Real release files the project keeps in its shared folder
+(``kind: shared``, e.g. Uptime Kuma) are copied from there, checked against the folder's own
+checksum file. The Debian mirror URL is read from the host's apt configuration.
 
 Output layout (what ``vigil_artifact_mirror`` expects): ``<out>/<component>/<version>/<file>``.
 Archives are byte-for-byte reproducible, so a rebuild never invalidates a controller cache.
@@ -33,6 +35,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 from debian_mirror import debian_mirror  # noqa: E402
+from test_env import shared_dir  # noqa: E402
 
 KEYRING = "/usr/share/keyrings/debian-archive-keyring.gpg"
 MTIME = 1700000000  # fixed timestamp inside archives: reproducible bytes
@@ -242,6 +245,37 @@ def build_scripted(component, spec, out, arch):
     return "stand-in (test double, not the product)"
 
 
+def shared_sources(spec):
+    """{file name in the mirror: path in the shared folder} of a ``kind: shared`` build, and that folder."""
+    fmt = {"version": spec["version"]}
+    folder = os.path.join(shared_dir(), spec["shared"].format(**fmt))
+    return {name.format(**fmt): os.path.join(folder, name.format(**fmt)) for name in spec["files"]}, folder
+
+
+def build_shared(component, spec, out):
+    """REAL release files from the shared folder, checked against its SHA256SUMS; None when they are missing."""
+    sources, folder = shared_sources(spec)
+    if not os.path.isdir(folder):
+        return None
+    expected = {}
+    with open(os.path.join(folder, "SHA256SUMS"), encoding="ascii") as handle:
+        for line in handle:
+            digest, name = line.split(None, 1)
+            expected[name.strip().lstrip("*")] = digest
+    directory = os.path.join(out, component, spec.get("dest", "{version}").format(version=spec["version"]))
+    os.makedirs(directory, exist_ok=True)
+    for name, path in sorted(sources.items()):
+        with open(path, "rb") as handle:
+            data = handle.read()
+        if sha256(data) != expected.get(os.path.basename(path)):
+            raise SystemExit("%s: %s does not match the SHA256SUMS beside it" % (component, path))
+        with open(os.path.join(directory, name), "wb") as handle:
+            handle.write(data)
+    if spec.get("sums"):
+        write_sums(directory, spec["sums"], spec.get("sums_format", "sums"))
+    return "real release files from the shared folder (%s)" % spec["shared"].format(version=spec["version"])
+
+
 def load_versions(directory=os.path.join(HERE, "versions")):
     """Merge every versions/<component>.yml into {component: [builds]}."""
     versions = {}
@@ -262,6 +296,7 @@ def main():
     debian = Debian(debian_mirror(), os.path.join(os.path.dirname(os.path.abspath(args.out)), "debian-cache"), args.arch)
     stamp_dir = os.path.join(args.out, ".stamps")
     os.makedirs(stamp_dir, exist_ok=True)
+    skipped = []
     for component, builds in versions.items():
         if args.only and component not in args.only:
             continue
@@ -278,8 +313,14 @@ def main():
                         for name in sorted(names):
                             with open(os.path.join(base, name), "rb") as handle:
                                 key = sha256(key.encode() + name.encode() + handle.read())
+            if spec["kind"] == "shared":  # the shared folder's checksum file names the content
+                sums = os.path.join(shared_sources(spec)[1], "SHA256SUMS")
+                if os.path.exists(sums):
+                    with open(sums, "rb") as handle:
+                        key = sha256(key.encode() + handle.read())
             # One stamp per archive: a version may ship several archives (source + assets).
-            stamp = os.path.join(stamp_dir, "%s-%s-%s" % (component, spec["version"], sha256(spec["archive"].encode())[:8]))
+            ident = spec["archive"] if "archive" in spec else " ".join(spec["files"])
+            stamp = os.path.join(stamp_dir, "%s-%s-%s" % (component, spec["version"], sha256(ident.encode())[:8]))
             if os.path.exists(stamp) and open(stamp, encoding="utf-8").read().startswith(key):
                 continue
             # A rebuilt archive under the same version must not meet an old copy (and its old
@@ -290,11 +331,19 @@ def main():
                 what = build_debian(debian, component, spec, args.out, args.arch)
             elif spec["kind"] in ("standin", "repackaged"):
                 what = build_scripted(component, spec, args.out, args.arch)
+            elif spec["kind"] == "shared":
+                what = build_shared(component, spec, args.out)
+                if what is None:
+                    skipped.append("%s %s" % (component, spec["version"]))
+                    continue
             else:
                 raise SystemExit("%s: unknown kind %r" % (component, spec["kind"]))
             with open(stamp, "w", encoding="utf-8") as handle:
                 handle.write("%s %s\n" % (key, what))
             log("%s %s: %s" % (component, spec["version"], what))
+    if skipped:
+        log("SKIPPED %s: not in the shared folder %s (set VIGIL_SHARED_DIR to the project's shared folder)"
+            % (", ".join(skipped), shared_dir()))
     log("ready in %s" % args.out)
 
 
