@@ -7,14 +7,14 @@ import sys
 import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SERVICES = {  # port: (what, path)
-    "3000": ("Grafana (admin / vigil-lab-admin)", "/"),
-    "9090": ("Prometheus", "/targets"),
-    "9093": ("Alertmanager", "/"),
-    "3100": ("Loki", "/ready"),
-    "16686": ("Jaeger UI", "/"),
-    "3001": ("Uptime Kuma", "/"),
-    "8065": ("Alerts Mattermost would get", "/messages"),
+SERVICES = {  # port: [(what, path)]
+    "3000": [("Grafana (admin / vigil-lab-admin)", "/")],
+    "9090": [("Prometheus", "/targets")],
+    "9093": [("Alertmanager", "/")],
+    "3100": [("Loki", "/ready")],
+    "16686": [("Jaeger UI", "/")],
+    "3001": [("Uptime Kuma (admin / vigil-lab-kuma-2026)", "/"), ("Uptime Kuma's public status page", "/status/stack")],
+    "8065": [("Alerts Mattermost would get", "/messages")],
 }
 
 
@@ -60,8 +60,8 @@ def urls():
     for container in lab["vigil_containers"]:
         for mapping in container.get("published_ports", []):
             host, port, _inner = str(mapping).rsplit(":", 2)
-            what, path = SERVICES.get(port, (port, "/"))
-            print("  %-36s http://%s:%s%s" % (what, host, port, path))
+            for what, path in SERVICES.get(port, [(port, "/")]):
+                print("  %-44s http://%s:%s%s" % (what, host, port, path))
     print("Remove it with: make lab-down")
 
 

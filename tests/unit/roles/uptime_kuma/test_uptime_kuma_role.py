@@ -32,6 +32,11 @@ TRICKY = 'a "quoted" value with \\ backslash and $HOME'
 # name -> variables on top of the role's defaults and vars
 CASES = {
     "default": {},
+    "claimed": {"__uptime_kuma_claimed": True},
+    "claimed_address": {"__uptime_kuma_claimed": True, "uptime_kuma_host": "10.0.0.5"},
+    "unclaimed_address": {"uptime_kuma_host": "10.0.0.5"},
+    "mariadb": {"uptime_kuma_database_type": "mariadb", "uptime_kuma_database_host": "db.example.internal",
+                "uptime_kuma_database_password": "db-secret-0123"},
     "bookworm": {"ansible_facts": {"distribution_release": "bookworm"}},
     "trixie": {"ansible_facts": {"distribution_release": "trixie"}},
     "proxy": PROXY,
@@ -54,10 +59,10 @@ COMPUTED = ["uptime_kuma_nodejs_source", "_uptime_kuma_node", "_uptime_kuma_node
             "_uptime_kuma_npm_environment", "_uptime_kuma_unverified_files", "_uptime_kuma_checksums_url",
             "_uptime_kuma_release_dir", "_uptime_kuma_nginx_tls_cert_path", "_uptime_kuma_nginx_tls_key_path",
             "_uptime_kuma_hardening", "_uptime_kuma_dirs", "uptime_kuma_base_url", "uptime_kuma_host",
-            "_uptime_kuma_nodesource_repository", "_uptime_kuma_node_headers_dir"]
+            "_uptime_kuma_nodesource_repository", "_uptime_kuma_node_headers_dir", "_uptime_kuma_db_config"]
 
 GOOD = dict(PROXY, uptime_kuma_nodejs_source="tarball", uptime_kuma_admin_username="admin",
-            uptime_kuma_admin_password="s3cret-enough")
+            uptime_kuma_admin_password="vigil-unit-kuma-2026")
 
 # name -> (variables on top of GOOD, text the failure must contain)
 BAD = {
@@ -82,11 +87,17 @@ BAD = {
     "env_name": ({"uptime_kuma_environment": {"MY-VAR": "x", "OK": "y"}}, "uptime_kuma_environment: names must be"),
     "ca_relative": ({"uptime_kuma_node_extra_ca_certs": "ca.pem"}, "uptime_kuma_node_extra_ca_certs must name an existing PEM"),
     "ca_missing": ({"uptime_kuma_node_extra_ca_certs": "/nonexistent/vigil-ca.pem"}, "uptime_kuma_node_extra_ca_certs"),
-    "admin_no_password": ({"uptime_kuma_admin_password": ""}, "uptime_kuma_admin_password go together"),
-    "password_no_admin": ({"uptime_kuma_admin_username": ""}, "uptime_kuma_admin_username and uptime_kuma_admin_password"),
-    "weak_password": ({"uptime_kuma_admin_password": "abcdefgh"}, "letters and digits"),
-    "short_password": ({"uptime_kuma_admin_password": "ab1"}, "at least 6 characters"),
-    "base_url": ({"uptime_kuma_base_url": "status.example.org"}, "uptime_kuma_base_url is"),
+    "admin_no_password": ({"uptime_kuma_admin_password": ""}, "uptime_kuma_admin_password is empty"),
+    "password_no_admin": ({"uptime_kuma_admin_username": ""}, "uptime_kuma_admin_username is empty"),
+    "placeholder_password": ({"uptime_kuma_admin_password": "change-me"}, "is the placeholder 'change-me'"),
+    "weak_password": ({"uptime_kuma_admin_password": "abcdefghijklm"}, "needs letters and at least one digit or symbol"),
+    "short_password": ({"uptime_kuma_admin_password": "ab1"}, "too short: 3 characters, at least 12"),
+    "base_url": ({"uptime_kuma_base_url": "status.example.org"}, "uptime_kuma_base_url must be empty"),
+    "webhook_placeholder": ({"uptime_kuma_mattermost_webhook_url": "https://mattermost.example.org/hooks/xxxxxxxxxxxxxxxxxxxxxxxxxx"},
+                            "not the example's placeholder"),
+    "slug": ({"uptime_kuma_status_page_slug": "a--b"}, "uptime_kuma_status_page_slug"),
+    "mariadb_no_host": ({"uptime_kuma_database_type": "mariadb", "uptime_kuma_database_password": "x"},
+                        "needs uptime_kuma_database_host"),
 }
 
 
@@ -166,10 +177,24 @@ def servers(site):
     return blocks
 
 
-def test_default_environment_listens_everywhere(rendered):
-    env = systemd_env(rendered["default"]["env"])
-    assert env == {"NODE_ENV": "production", "UPTIME_KUMA_PORT": "3001", "DATA_DIR": "/var/lib/uptime-kuma/"}
+def test_unclaimed_uptime_kuma_listens_on_loopback_only(rendered):
+    # Until the role created the first admin, nobody else can reach the setup page.
+    assert systemd_env(rendered["default"]["env"]) == {"NODE_ENV": "production", "UPTIME_KUMA_PORT": "3001",
+                                                        "DATA_DIR": "/var/lib/uptime-kuma/", "UPTIME_KUMA_HOST": "127.0.0.1"}
+    assert systemd_env(rendered["unclaimed_address"]["env"])["UPTIME_KUMA_HOST"] == "127.0.0.1"
     assert rendered["default"]["uptime_kuma_base_url"] == ""
+
+
+def test_claimed_uptime_kuma_listens_where_configured(rendered):
+    assert "UPTIME_KUMA_HOST" not in systemd_env(rendered["claimed"]["env"])
+    assert systemd_env(rendered["claimed_address"]["env"])["UPTIME_KUMA_HOST"] == "10.0.0.5"
+
+
+def test_database_choice(rendered):
+    assert rendered["default"]["_uptime_kuma_db_config"] == {"type": "sqlite"}
+    assert rendered["mariadb"]["_uptime_kuma_db_config"] == {
+        "type": "mariadb", "hostname": "db.example.internal", "port": 3306, "dbName": "uptime_kuma",
+        "username": "uptime_kuma", "password": "db-secret-0123"}
 
 
 def test_behind_the_proxy_uptime_kuma_listens_on_loopback(rendered):
