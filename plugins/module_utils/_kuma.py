@@ -40,8 +40,9 @@ except ImportError:  # pragma: no cover - depends on the host
     HAS_SOCKETIO = False
     SOCKETIO_IMPORT_ERROR = traceback.format_exc()
 
+# websocket-client lets engine.io use the websocket transport (else: HTTP long polling).
 try:
-    import websocket  # noqa: F401  websocket-client: lets engine.io use the websocket transport
+    import websocket  # noqa: F401  pylint: disable=unused-import
     HAS_WEBSOCKET = True
 except ImportError:  # pragma: no cover - depends on the host
     HAS_WEBSOCKET = False

@@ -70,8 +70,10 @@ options:
     default: 30
 attributes:
   check_mode:
+    description: Logs in and reads, sends no write; C(changed) is what a real run would report.
     support: full
   diff_mode:
+    description: Nothing to show; passwords are never shown.
     support: none
 requirements:
   - python-socketio (with its client extras) on the host that runs the module; Debian's

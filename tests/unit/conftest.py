@@ -245,4 +245,3 @@ def kuma_server():
 def kuma(kuma_server, tmp_path_factory):  # pylint: disable=redefined-outer-name
     """A KumaRunner on the session's server (the JWT kept in one token file: logins are rate limited)."""
     return KumaRunner(kuma_server, str(tmp_path_factory.getbasetemp() / "kuma-token"))
-

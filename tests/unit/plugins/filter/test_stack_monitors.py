@@ -52,8 +52,8 @@ def test_lab_like_inventory():
     assert found["c1 node_exporter"]["accepted_status_codes"] == ["200-299"]
     assert all(m["interval"] == 20 and m["type"] == "http" for m in found.values())
     assert sorted(result) == ["clients", "servers"]
-    assert {m["name"] for m in result["clients"]} == {"c1 node_exporter", "c1 telegraf", "c1 jaeger_agent",
-                                                        "c2 node_exporter", "c2 jaeger_agent"}
+    expected = {"c1 node_exporter", "c1 telegraf", "c1 jaeger_agent", "c2 node_exporter", "c2 jaeger_agent"}
+    assert {m["name"] for m in result["clients"]} == expected
 
 
 def test_loopback_endpoints_only_on_the_kuma_host():

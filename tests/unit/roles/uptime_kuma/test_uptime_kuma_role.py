@@ -179,8 +179,9 @@ def servers(site):
 
 def test_unclaimed_uptime_kuma_listens_on_loopback_only(rendered):
     # Until the role created the first admin, nobody else can reach the setup page.
-    assert systemd_env(rendered["default"]["env"]) == {"NODE_ENV": "production", "UPTIME_KUMA_PORT": "3001",
-                                                        "DATA_DIR": "/var/lib/uptime-kuma/", "UPTIME_KUMA_HOST": "127.0.0.1"}
+    expected = {"NODE_ENV": "production", "UPTIME_KUMA_PORT": "3001", "DATA_DIR": "/var/lib/uptime-kuma/",
+                "UPTIME_KUMA_HOST": "127.0.0.1"}
+    assert systemd_env(rendered["default"]["env"]) == expected
     assert systemd_env(rendered["unclaimed_address"]["env"])["UPTIME_KUMA_HOST"] == "127.0.0.1"
     assert rendered["default"]["uptime_kuma_base_url"] == ""
 
