@@ -14,7 +14,8 @@ description:
     leaves every other key as it is.
   - Uptime Kuma's C(setSettings) applies the whole settings object it receives (an absent entry
     page or Chrome path would be reset), so the module reads the settings, merges the given keys
-    and sends the whole object, and only when a given key differs.
+    and sends the whole object, and only when a given key differs. Keys never saved before get
+    the values the web app's settings page fills in (entry page V(dashboard), and so on).
   - Settings that need the current password (turning authentication off) are refused.
 extends_documentation_fragment:
   - vigil.observability._uptime_kuma
@@ -75,6 +76,12 @@ from ansible_collections.vigil.observability.plugins.module_utils._kuma_module i
 # Keys whose change Uptime Kuma guards with the current password, or that lock users out.
 _REFUSED = ("disableAuth",)
 
+# What the web app's settings page fills in for keys never saved before it sends the whole object
+# (the server applies some of them at once, e.g. an absent entryPage would empty the entry page).
+_WEB_APP_DEFAULTS = {"checkUpdate": True, "searchEngineIndex": False, "entryPage": "dashboard", "nscd": True,
+                     "keepDataPeriodDays": 180, "tlsExpiryNotifyDays": [7, 14, 21], "domainExpiryNotifyDays": [7, 14, 21],
+                     "trustProxy": False}
+
 
 def wanted(params):
     out = dict(params["settings"] or {})
@@ -104,7 +111,9 @@ def apply(module, client):
     after = dict(before, **desired)
     changed = before != after
     if changed and not module.check_mode:
-        merged = dict(current, **desired)
+        merged = dict(_WEB_APP_DEFAULTS)
+        merged.update(current)
+        merged.update(desired)
         client.call("setSettings", merged, "", write=True, what="saving the settings")
         fresh = client.call("getSettings", what="reading the settings").get("data") or {}
         after = _view(fresh, desired)

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import json
+import urllib.request
+
 
 def settings(kuma):
     client = kuma.client()
@@ -24,10 +27,13 @@ def test_base_url_and_other_keys_merged_idempotent(kuma):
     assert result["changed"] and result["requests"]["writes"] == 1
     assert result["settings"] == {"primaryBaseURL": "https://status.example.org", "searchEngineIndex": True}
     after = settings(kuma)
-    # Every key not given is kept as it was (the server applies the whole object).
+    # Every key not given is kept as it was (the server applies the whole object), and the entry
+    # page still answers (a save without entryPage would have emptied it).
     for key, value in before.items():
         if key not in ("primaryBaseURL", "searchEngineIndex"):
             assert after.get(key) == value, key
+    with urllib.request.urlopen(kuma.server.url + "/api/entry-page", timeout=5) as answer:
+        assert json.load(answer)["entryPage"] == "dashboard"
 
     again = kuma.run("uptime_kuma_settings", args)
     assert not again["changed"] and again["requests"]["writes"] == 0
