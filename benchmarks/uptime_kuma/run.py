@@ -14,10 +14,6 @@ monitors on 127.0.0.1 ports that need not answer. It prints a measurement; it as
 from __future__ import annotations
 
 import argparse
-import contextlib
-import importlib
-import io
-import json
 import os
 import sys
 import tempfile
@@ -30,34 +26,14 @@ for _path in (os.path.join(ROOT, "collections"), os.path.join(ROOT, "tests", "un
         sys.path.insert(0, _path)
 
 import kuma_server  # noqa: E402  pylint: disable=wrong-import-position
-from ansible.module_utils import basic  # noqa: E402  pylint: disable=wrong-import-position
-
-try:
-    from ansible.module_utils.testing import patch_module_args  # ansible-core >= 2.19
-except ImportError:  # pragma: no cover - older ansible-core
-    @contextlib.contextmanager
-    def patch_module_args(args=None):
-        saved = basic._ANSIBLE_ARGS
-        basic._ANSIBLE_ARGS = json.dumps({"ANSIBLE_MODULE_ARGS": args or {}}).encode("utf-8")
-        try:
-            yield
-        finally:
-            basic._ANSIBLE_ARGS = saved
+from module_runner import run_ansible_module  # noqa: E402  pylint: disable=wrong-import-position
 
 MODULE = "ansible_collections.vigil.observability.plugins.modules.uptime_kuma_monitor"
 
 
 def run_module(args):
     """One module run, as Ansible would start it; the parsed result."""
-    module = importlib.import_module(MODULE)
-    out = io.StringIO()
-    with patch_module_args(dict(args, _ansible_check_mode=False, _ansible_diff=False)), contextlib.redirect_stdout(out):
-        try:
-            module.main()
-        except SystemExit:
-            pass
-    text = out.getvalue()
-    result = json.loads(text[text.index("{"):])
+    result = run_ansible_module(MODULE, args)
     if result.get("failed"):
         raise SystemExit("the module failed: %s" % result.get("msg"))
     return result

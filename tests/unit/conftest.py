@@ -11,9 +11,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import importlib
-import io
 import json
 import os
 import sys
@@ -28,23 +25,10 @@ for _path in (COLLECTIONS, FAKES, HERE):
     if _path not in sys.path:
         sys.path.insert(0, _path)
 
-from ansible.module_utils import basic  # noqa: E402  pylint: disable=wrong-import-position
-
 from fake_grafana import FakeGrafana  # noqa: E402  pylint: disable=wrong-import-position
 import openapi_check  # noqa: E402  pylint: disable=wrong-import-position
 import kuma_server as kuma_server_lib  # noqa: E402  pylint: disable=wrong-import-position
-
-try:
-    from ansible.module_utils.testing import patch_module_args  # ansible-core >= 2.19
-except ImportError:  # pragma: no cover - older ansible-core: the classic _ANSIBLE_ARGS way
-    @contextlib.contextmanager
-    def patch_module_args(args=None):
-        saved = basic._ANSIBLE_ARGS
-        basic._ANSIBLE_ARGS = json.dumps({"ANSIBLE_MODULE_ARGS": args or {}}).encode("utf-8")
-        try:
-            yield
-        finally:
-            basic._ANSIBLE_ARGS = saved
+from module_runner import run_ansible_module  # noqa: E402  pylint: disable=wrong-import-position
 
 ADMIN_TOKEN = "glsa_admin_0123456789abcdef"
 EDITOR_TOKEN = "glsa_editor_0123456789abcdef"
@@ -52,28 +36,6 @@ VIEWER_TOKEN = "glsa_viewer_0123456789abcdef"
 USERS = {"admin": "admin-pw", "editor": "editor-pw", "viewer": "viewer-pw"}
 SHARED_DASHBOARDS = os.path.join(os.path.dirname(openapi_check.SPEC_PATH), "..", "dashboards")
 OUR_AGENT = "vigil.observability"
-
-
-def run_ansible_module(module_path, args, check_mode=False, diff=False):
-    """Run ``module_path.main()`` with ``args`` as Ansible would; the parsed result dict."""
-    full = dict(args)
-    full["_ansible_check_mode"] = check_mode
-    full["_ansible_diff"] = diff
-    module = importlib.import_module(module_path)
-    out = io.StringIO()
-    with patch_module_args(full), contextlib.redirect_stdout(out):
-        try:
-            module.main()
-        except SystemExit:
-            pass
-    text = out.getvalue().strip()
-    if not text:
-        raise AssertionError("%s printed no result" % module_path)
-    result = json.loads(text[text.index("{"):])
-    # ansible-core 2.19 reports warnings as structured summaries; tests read the message text.
-    result["warnings"] = [w["event"]["msg"] if isinstance(w, dict) and "event" in w else w
-                          for w in result.get("warnings", [])]
-    return result
 
 
 class Runner(object):

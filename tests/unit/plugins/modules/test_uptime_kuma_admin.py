@@ -10,7 +10,7 @@ import os
 import pytest
 
 import kuma_server
-from conftest import run_ansible_module
+from module_runner import run_ansible_module
 
 MODULE = "ansible_collections.vigil.observability.plugins.modules.uptime_kuma_admin"
 FIRST = "Vigil-First-Passw0rd-2026"
