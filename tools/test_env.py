@@ -33,7 +33,8 @@ def scenarios():
 def shared_dir():
     """The project's shared reference folder (real Grafana dashboards, Grafana's OpenAPI spec, the
     real Uptime Kuma releases): VIGIL_SHARED_DIR when set, else ``<ancestor>/shared`` for the
-    nearest ancestor of the checkout that has one, else /work/shared."""
+    nearest ancestor of the checkout that has one, else ``shared`` beside the checkout (where it
+    is expected; callers say in one line that it is missing)."""
     if os.environ.get("VIGIL_SHARED_DIR"):
         return os.environ["VIGIL_SHARED_DIR"]
     here = ROOT
@@ -42,7 +43,7 @@ def shared_dir():
             return os.path.join(here, "shared")
         parent = os.path.dirname(here)
         if parent == here:
-            return "/work/shared"
+            return os.path.join(os.path.dirname(ROOT), "shared")
         here = parent
 
 

@@ -22,11 +22,18 @@ import socket
 import subprocess
 import tarfile
 import tempfile
+import sys
 import threading
 import time
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+if os.path.join(ROOT, "tools") not in sys.path:
+    sys.path.insert(0, os.path.join(ROOT, "tools"))
+
+# tools/test_env.py knows where the shared folder is.
+import test_env  # noqa: E402  pylint: disable=wrong-import-position
+
 VERSION = "2.5.3"
 ADMIN = "admin"
 ADMIN_PASSWORD = "Vigil-Unit-Passw0rd-2026"
@@ -38,18 +45,9 @@ class Unavailable(Exception):
 
 
 def shared_dir():
-    env = os.environ.get("VIGIL_SHARED_DIR")
-    if env:
-        return env if os.path.isdir(os.path.join(env, "uptime-kuma")) else None
-    here = ROOT
-    while True:
-        candidate = os.path.join(here, "shared")
-        if os.path.isdir(os.path.join(candidate, "uptime-kuma")):
-            return candidate
-        parent = os.path.dirname(here)
-        if parent == here:
-            return None
-        here = parent
+    """The shared folder (tools/test_env.py decides where it is) when it holds uptime-kuma/, else None."""
+    folder = test_env.shared_dir()
+    return folder if os.path.isdir(os.path.join(folder, "uptime-kuma")) else None
 
 
 def _node_ok():
