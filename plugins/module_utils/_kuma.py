@@ -299,17 +299,15 @@ class KumaClient(object):
                          write=True, what="changing the password")
 
 
-def wait_ready(url, timeout=60, validate_certs=True, ca_path=None):
-    """Connect until the server sends ``info`` or ``timeout`` seconds passed; returns the client."""
-    deadline = time.time() + timeout
-    last = None
+def wait_ready(url, wait=60, timeout=30, validate_certs=True, ca_path=None):
+    """A connected client, retrying a connection that fails for up to ``wait`` seconds (a server
+    that is still starting); each attempt waits ``timeout`` seconds for ``info``."""
+    deadline = time.time() + max(0, wait)
     while True:
-        client = KumaClient(url, timeout=min(10, max(1, int(deadline - time.time()))), validate_certs=validate_certs,
-                            ca_path=ca_path)
+        client = KumaClient(url, timeout=timeout, validate_certs=validate_certs, ca_path=ca_path)
         try:
             return client.connect()
-        except ConnectionFailure as err:
-            last = err
-        if time.time() >= deadline:
-            raise last
+        except ConnectionFailure:
+            if time.time() >= deadline:
+                raise
         time.sleep(1)

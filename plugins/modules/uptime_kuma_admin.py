@@ -117,28 +117,17 @@ requests:
   sample: {logins: 1, round_trips: 1, writes: 0}
 """
 
-import time
-
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.vigil.observability.plugins.module_utils._errors import ConnectionFailure, VigilError
-from ansible_collections.vigil.observability.plugins.module_utils._kuma import KumaClient, KumaError
+from ansible_collections.vigil.observability.plugins.module_utils._errors import VigilError
+from ansible_collections.vigil.observability.plugins.module_utils._kuma import KumaError, wait_ready
 from ansible_collections.vigil.observability.plugins.module_utils._kuma_module import write_token_file, run
 from ansible_collections.vigil.observability.plugins.module_utils._passwords import password_problem
 
 
 def _connect(params):
-    """A connected client, retrying a refused connection for up to ``wait`` seconds."""
-    deadline = time.time() + max(0, params["wait"])
-    while True:
-        client = KumaClient(params["url"], timeout=params["timeout"], validate_certs=params["validate_certs"],
-                            ca_path=params.get("ca_path"))
-        try:
-            return client.connect()
-        except ConnectionFailure:
-            if time.time() >= deadline:
-                raise
-        time.sleep(1)
+    return wait_ready(params["url"], wait=params["wait"], timeout=params["timeout"],
+                      validate_certs=params["validate_certs"], ca_path=params.get("ca_path"))
 
 
 def _login(client, username, password, totp):

@@ -19,21 +19,18 @@ import copy
 import json
 import os
 import re
+import sys
 
 import jsonschema
 
 
 def _find_shared(relative):
-    """``<ancestor>/shared/<relative>`` for the nearest ancestor of this file that has it."""
-    here = os.path.dirname(os.path.abspath(__file__))
-    while True:
-        candidate = os.path.join(here, "shared", relative)
-        if os.path.exists(candidate):
-            return candidate
-        parent = os.path.dirname(here)
-        if parent == here:
-            return os.path.join("/work/shared", relative)
-        here = parent
+    """``<shared folder>/<relative>``; tools/test_env.py decides where the shared folder is."""
+    tools = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))), "tools")
+    if tools not in sys.path:
+        sys.path.insert(0, tools)
+    import test_env  # pylint: disable=import-outside-toplevel
+    return os.path.join(test_env.shared_dir(), relative)
 
 
 SPEC_PATH = os.environ.get("VIGIL_GRAFANA_OPENAPI") or _find_shared(os.path.join("grafana", "openapi", "api-merged.json"))
