@@ -1,0 +1,186 @@
+# -*- coding: utf-8 -*-
+# Copyright: vigil.observability contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""How one host reaches a service of the stack on another: the one place that knows the
+services' listen variables, TLS and auth settings, and how an inventory host is addressed."""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from collections.abc import Mapping
+from urllib.parse import urlsplit
+
+import yaml
+from ansible.errors import AnsibleFilterError, AnsibleUndefinedVariable
+from jinja2 import Undefined, UndefinedError
+
+# Listen hosts that mean "every interface".
+WILDCARDS = ("", "0.0.0.0", "::", "*")
+_LISTEN = re.compile(r"^(?P<host>\[[^\]]*\]|[^:\[\]]*):(?P<port>\d{1,5})$")
+_TRUE = ("yes", "on", "true", "1")
+_ROLES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir, "roles")
+
+# The services other roles reach. Each names its role, where it listens (``listen``: one Go-style
+# listen variable; or ``host`` + ``port`` variables), the variables that turn TLS and basic auth on
+# when any is non-empty, the variable with its external URL or base path, and the inventory switch
+# that turns it off on a host. The defaults are the role's own (roles/<role>/defaults/main.yml).
+SERVICES = {
+    "prometheus": {"role": "prometheus", "listen": "prometheus_web_listen_address",
+                   "tls": ("prometheus_tls_cert", "prometheus_tls_cert_file"), "auth": ("prometheus_basic_auth_users",),
+                   "url_path": "prometheus_web_external_url", "enabled": "vigil_prometheus_enabled"},
+    "alertmanager": {"role": "alertmanager", "listen": "alertmanager_web_listen_address",
+                     "url_path": "alertmanager_web_external_url", "enabled": "vigil_alertmanager_enabled"},
+    "alertmanager_cluster": {"role": "alertmanager", "port": "alertmanager_cluster_port",
+                             "enabled": "vigil_alertmanager_enabled"},
+    "loki": {"role": "loki", "host": "loki_http_listen_address", "port": "loki_http_listen_port",
+             "enabled": "vigil_loki_enabled"},
+    "jaeger_otlp_grpc": {"role": "jaeger", "listen": "jaeger_otlp_grpc_listen_address",
+                         "tls": ("jaeger_otlp_tls_cert_file",), "enabled": "vigil_jaeger_enabled"},
+    "jaeger_otlp_http": {"role": "jaeger", "listen": "jaeger_otlp_http_listen_address",
+                         "tls": ("jaeger_otlp_tls_cert_file",), "enabled": "vigil_jaeger_enabled"},
+    "jaeger_query": {"role": "jaeger", "listen": "jaeger_query_http_listen_address",
+                     "base_path": "jaeger_query_base_path", "enabled": "vigil_jaeger_enabled"},
+    "otel_collector_otlp_grpc": {"role": "otel_collector", "listen": "otel_collector_otlp_grpc_listen_address",
+                                 "enabled": "vigil_otel_collector_enabled"},
+    "otel_collector_otlp_http": {"role": "otel_collector", "listen": "otel_collector_otlp_http_listen_address",
+                                 "enabled": "vigil_otel_collector_enabled"},
+    "grafana": {"role": "grafana", "host": "grafana_http_addr", "port": "grafana_http_port",
+                "tls": ("grafana_tls_cert_file",), "enabled": "vigil_grafana_enabled"},
+}
+
+
+def _fail(name, message, *args):
+    raise AnsibleFilterError("%s: %s" % (name, message % args if args else message))
+
+
+def _bool(value):
+    """Ansible's ``bool`` filter: true for true, 1 and yes/on/true/1 in any case."""
+    if isinstance(value, str):
+        return value.strip().lower() in _TRUE
+    return bool(value == 1)
+
+
+def _get(hv, name, default=None):
+    """A host variable, or ``default`` when it is not set or its template is undefined."""
+    if not isinstance(hv, Mapping) and not hasattr(hv, "__getitem__"):
+        return default
+    try:
+        value = hv[name]
+    except (KeyError, AnsibleUndefinedVariable, UndefinedError):
+        return default
+    return default if isinstance(value, Undefined) else value
+
+
+@functools.lru_cache(maxsize=None)
+def role_defaults(role):
+    """The literal defaults of a role of this collection (read once per controller process)."""
+    path = os.path.normpath(os.path.join(_ROLES_DIR, role, "defaults", "main.yml"))
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = yaml.safe_load(handle) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise AnsibleFilterError("service_endpoint: cannot read the defaults of role %s: %s" % (role, exc)) from exc
+    return data
+
+
+def _default(role, var):
+    value = role_defaults(role).get(var)
+    if isinstance(value, str) and "{{" in value:
+        raise AnsibleFilterError("service_endpoint: the default of %s is a template; it must be a literal value" % var)
+    return value
+
+
+def _setting(hv, role, var):
+    return _get(hv, var, _default(role, var))
+
+
+def listen_parts(value, name="listen_parts"):
+    """``{host, port}`` of a Go-style listen address (``:9093``, ``0.0.0.0:9090``, ``[::1]:9090``);
+    a list means its first entry."""
+    if isinstance(value, (list, tuple)):
+        value = value[0] if value else ""
+    text = str(value if value is not None else "").strip()
+    match = _LISTEN.match(text)
+    if not match or not 0 < int(match.group("port")) < 65536:
+        _fail(name, "%r is not a listen address such as :9093, 0.0.0.0:9090 or [::1]:9090", text)
+    return {"host": match.group("host").strip("[]"), "port": int(match.group("port"))}
+
+
+def hostport(address, port):
+    """``address:port`` with an IPv6 address in brackets."""
+    address = str(address)
+    return "%s:%s" % ("[%s]" % address if ":" in address else address, port)
+
+
+def host_address(host, hostvars):
+    """How other hosts reach inventory host ``host``: vigil_address, else ansible_host, else its name."""
+    if not isinstance(host, str) or not host:
+        _fail("host_address", "%r is not an inventory host name", host)
+    hv = _get(hostvars, host, {})
+    address = _get(hv, "vigil_address") or _get(hv, "ansible_host") or host
+    return str(address)
+
+
+def _is_loopback(host):
+    return host == "localhost" or host.startswith("127.") or host == "::1"
+
+
+def service_endpoint(server, service, hostvars, client=None):
+    """How ``client`` (or any other host) reaches ``service`` on inventory host ``server``."""
+    spec = SERVICES.get(service)
+    if spec is None:
+        _fail("service_endpoint", "unknown service %r; known: %s", service, ", ".join(sorted(SERVICES)))
+    if not isinstance(server, str) or not server:
+        _fail("service_endpoint", "the server of %s must be an inventory host name, not %r", service, server)
+    hv = _get(hostvars, server, {})
+    role = spec["role"]
+    what = "%s of %s" % (spec.get("listen") or spec["port"], server)
+    if "listen" in spec:
+        parts = listen_parts(_setting(hv, role, spec["listen"]), "service_endpoint: %s" % what)
+        listen_host, port = parts["host"], parts["port"]
+    else:
+        listen_host = str(_setting(hv, role, spec["host"]) or "") if "host" in spec else ""
+        try:
+            port = int(_setting(hv, role, spec["port"]))
+        except (TypeError, ValueError):
+            _fail("service_endpoint", "%s is %r, not a port number", what, _setting(hv, role, spec["port"]))
+        if not 0 < port < 65536:
+            _fail("service_endpoint", "%s is %d, not a port number", what, port)
+    listen_host = listen_host.strip("[]")
+    if client is not None and client == server:
+        address = "127.0.0.1" if listen_host in WILDCARDS else listen_host
+    elif listen_host in WILDCARDS or _is_loopback(listen_host):
+        address = host_address(server, hostvars)
+    else:
+        address = listen_host
+    tls = any(_setting(hv, role, var) for var in spec.get("tls", ()))
+    auth = any(_setting(hv, role, var) for var in spec.get("auth", ()))
+    path = ""
+    if "url_path" in spec:
+        path = urlsplit(str(_setting(hv, role, spec["url_path"]) or "")).path
+    elif "base_path" in spec:
+        path = str(_setting(hv, role, spec["base_path"]) or "")
+    path = path.rstrip("/")
+    scheme = "https" if tls else "http"
+    joined = hostport(address, port)
+    return {"host": server, "service": service, "address": address, "port": port, "hostport": joined,
+            "scheme": scheme, "url": "%s://%s%s" % (scheme, joined, path), "tls": tls, "auth": auth,
+            "enabled": _bool(_get(hv, spec["enabled"], True))}
+
+
+def service_endpoints(servers, service, hostvars, client=None):
+    """The endpoints of ``service`` on each of ``servers`` that runs it (its switch is not false)."""
+    if isinstance(servers, str) or not isinstance(servers, (list, tuple)):
+        _fail("service_endpoints", "the servers of %s must be a list of inventory host names, not %r", service, servers)
+    endpoints = [service_endpoint(server, service, hostvars, client) for server in servers]
+    return [endpoint for endpoint in endpoints if endpoint["enabled"]]
+
+
+class FilterModule:
+    """host_address, service_endpoint, service_endpoints and listen_parts."""
+
+    def filters(self):
+        return {"host_address": host_address, "service_endpoint": service_endpoint,
+                "service_endpoints": service_endpoints, "listen_parts": listen_parts}

@@ -1,0 +1,111 @@
+# Copyright: vigil.observability contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""service_endpoint and friends: how a host reaches a service of the stack on another."""
+
+from __future__ import annotations
+
+import pytest
+from ansible.errors import AnsibleFilterError
+from jinja2 import Undefined
+
+from ansible_collections.vigil.observability.plugins.filter.service_endpoint import (
+    SERVICES, host_address, listen_parts, role_defaults, service_endpoint, service_endpoints)
+
+
+def test_host_address_prefers_vigil_address_then_ansible_host_then_name():
+    hostvars = {"a": {"vigil_address": "10.0.0.1", "ansible_host": "a.example"},
+                "b": {"ansible_host": "b.example"}, "c": {}, "d": {"vigil_address": Undefined()}}
+    assert [host_address(h, hostvars) for h in "abcd"] == ["10.0.0.1", "b.example", "c", "d"]
+    assert host_address("not-in-inventory", hostvars) == "not-in-inventory"
+
+
+@pytest.mark.parametrize("bad", ["", None, 3, ["a"]])
+def test_host_address_refuses_what_is_not_a_host_name(bad):
+    with pytest.raises(AnsibleFilterError, match="host_address: .* is not an inventory host name"):
+        host_address(bad, {})
+
+
+@pytest.mark.parametrize("text,host,port", [
+    (":9093", "", 9093), ("0.0.0.0:9090", "0.0.0.0", 9090), ("[::1]:9090", "::1", 9090),
+    ("10.0.0.5:3100", "10.0.0.5", 3100), ([":9100", "10.0.0.1:9100"], "", 9100)])
+def test_listen_parts(text, host, port):
+    assert listen_parts(text) == {"host": host, "port": port}
+
+
+@pytest.mark.parametrize("bad", ["9090", "host:", "host:99999", "host:0", "::1:9090", None, []])
+def test_listen_parts_refuses_what_is_not_a_listen_address(bad):
+    with pytest.raises(AnsibleFilterError, match="is not a listen address"):
+        listen_parts(bad)
+
+
+def test_every_service_defaults_are_literal_values_of_the_role():
+    """Each variable the table names exists in its role's defaults, with a literal value."""
+    for service, spec in SERVICES.items():
+        defaults = role_defaults(spec["role"])
+        for key in ("listen", "host", "port", "url_path", "base_path"):
+            if key in spec:
+                assert spec[key] in defaults, (service, spec[key])
+                assert "{{" not in str(defaults[spec[key]]), (service, spec[key])
+        for var in spec.get("tls", ()) + spec.get("auth", ()):
+            assert var in defaults, (service, var)
+        # Every service answers with the role's defaults alone.
+        endpoint = service_endpoint("srv", service, {"srv": {}})
+        assert endpoint["scheme"] == "http" and endpoint["address"] == "srv" and endpoint["enabled"]
+
+
+def test_defaults_give_the_well_known_ports():
+    hostvars = {"srv": {"vigil_address": "10.0.0.5"}}
+    urls = {s: service_endpoint("srv", s, hostvars)["url"] for s in SERVICES}
+    assert urls == {
+        "prometheus": "http://10.0.0.5:9090", "alertmanager": "http://10.0.0.5:9093",
+        "alertmanager_cluster": "http://10.0.0.5:9094", "loki": "http://10.0.0.5:3100",
+        "jaeger_otlp_grpc": "http://10.0.0.5:4317", "jaeger_otlp_http": "http://10.0.0.5:4318",
+        "jaeger_query": "http://10.0.0.5:16686", "otel_collector_otlp_grpc": "http://10.0.0.5:4317",
+        "otel_collector_otlp_http": "http://10.0.0.5:4318", "grafana": "http://10.0.0.5:3000"}
+
+
+def test_the_servers_own_settings_win():
+    hostvars = {"srv": {"ansible_host": "srv.example", "prometheus_web_listen_address": ":9999",
+                        "prometheus_tls_cert_file": "/etc/tls/p.crt", "prometheus_basic_auth_users": {"a": "b"},
+                        "prometheus_web_external_url": "https://metrics.example/prom/",
+                        "loki_http_listen_port": "3200", "grafana_http_addr": "10.1.1.1",
+                        "jaeger_query_base_path": "/jaeger/"}}
+    prom = service_endpoint("srv", "prometheus", hostvars)
+    assert prom == {"host": "srv", "service": "prometheus", "address": "srv.example", "port": 9999,
+                    "hostport": "srv.example:9999", "scheme": "https", "url": "https://srv.example:9999/prom",
+                    "tls": True, "auth": True, "enabled": True}
+    assert service_endpoint("srv", "loki", hostvars)["hostport"] == "srv.example:3200"
+    # A specific listen address is where the server can be reached.
+    assert service_endpoint("srv", "grafana", hostvars)["url"] == "http://10.1.1.1:3000"
+    assert service_endpoint("srv", "jaeger_query", hostvars)["url"] == "http://srv.example:16686/jaeger"
+
+
+def test_a_client_on_the_server_itself_uses_the_local_address():
+    hostvars = {"srv": {"vigil_address": "10.0.0.5", "jaeger_otlp_grpc_listen_address": "[::]:4317",
+                        "jaeger_otlp_http_listen_address": "[::1]:4318"}}
+    assert service_endpoint("srv", "jaeger_otlp_grpc", hostvars, client="srv")["hostport"] == "127.0.0.1:4317"
+    assert service_endpoint("srv", "jaeger_otlp_http", hostvars, client="srv")["hostport"] == "[::1]:4318"
+    assert service_endpoint("srv", "jaeger_otlp_grpc", hostvars, client="other")["hostport"] == "10.0.0.5:4317"
+    # A loopback listen address is not another host's way in: the inventory address is given.
+    assert service_endpoint("srv", "jaeger_otlp_http", hostvars, client="other")["hostport"] == "10.0.0.5:4318"
+
+
+def test_service_endpoints_leaves_out_servers_that_do_not_run_it():
+    hostvars = {"a": {}, "b": {"vigil_prometheus_enabled": "false"}, "c": {"vigil_prometheus_enabled": True}}
+    assert [e["host"] for e in service_endpoints(["a", "b", "c"], "prometheus", hostvars)] == ["a", "c"]
+    assert service_endpoints([], "prometheus", hostvars) == []
+
+
+def test_bad_input_names_the_thing():
+    with pytest.raises(AnsibleFilterError, match="unknown service 'prometeus'; known: alertmanager"):
+        service_endpoint("srv", "prometeus", {})
+    with pytest.raises(AnsibleFilterError, match="prometheus_web_listen_address of srv.*not a listen address"):
+        service_endpoint("srv", "prometheus", {"srv": {"prometheus_web_listen_address": "9090"}})
+    with pytest.raises(AnsibleFilterError, match="loki_http_listen_port of srv is 'http', not a port number"):
+        service_endpoint("srv", "loki", {"srv": {"loki_http_listen_port": "http"}})
+    with pytest.raises(AnsibleFilterError, match="loki_http_listen_port of srv is 70000, not a port number"):
+        service_endpoint("srv", "loki", {"srv": {"loki_http_listen_port": 70000}})
+    with pytest.raises(AnsibleFilterError, match="must be an inventory host name"):
+        service_endpoint("", "loki", {})
+    with pytest.raises(AnsibleFilterError, match="must be a list of inventory host names"):
+        service_endpoints("srv", "loki", {})
