@@ -6,7 +6,8 @@ For every role and every entry point:
 - a ``required`` option has no default (a default would make "required" a lie);
 - a literal default matches the declared type (templated values are not judged);
 - a ``default:`` written in the spec (what ansible-doc shows) equals defaults/main.yml.
-And for the role as a whole: every key of defaults/main.yml is an option of some entry point.
+And for the role as a whole: every key of defaults/main.yml is an option of some entry point,
+and the variable tables of its README are what ``tools/role_readme.py`` generates from both.
 Exit status 1 and one line per problem when anything disagrees.
 
 ``--write-defaults`` copies each value of defaults/main.yml into the spec's ``default:`` (so
@@ -19,6 +20,8 @@ import os
 import sys
 
 import yaml
+
+import role_readme  # tools/ is on the path: beside this script, and in pytest.ini
 
 TYPES = {
     "str": (str,),
@@ -143,17 +146,22 @@ def main(argv):
         return 0
     roots = argv or ["roles"]
     problems = []
-    count = 0
+    role_dirs = []
     for root in roots:
         for name in sorted(os.listdir(root)):
             role_dir = os.path.join(root, name)
             if os.path.isdir(role_dir) and os.path.isdir(os.path.join(role_dir, "tasks")):
-                count += 1
+                role_dirs.append(role_dir)
                 problems.extend(check_role(role_dir))
-    for problem in problems:
+    # A role without specs is reported above; its README has nothing to be generated from.
+    stale = role_readme.check([role_dir for role_dir in role_dirs
+                               if os.path.exists(os.path.join(role_dir, "meta", "argument_specs.yml"))])
+    for problem in problems + stale:
         print(problem)
-    print("argument specs: %d roles checked, %d problems" % (count, len(problems)))
-    return 1 if problems else 0
+    if stale:
+        print("role READMEs: %d with stale variable tables; run %s" % (len(stale), role_readme.HINT))
+    print("argument specs: %d roles checked, %d problems" % (len(role_dirs), len(problems) + len(stale)))
+    return 1 if problems or stale else 0
 
 
 if __name__ == "__main__":
