@@ -7,8 +7,8 @@ SHELL := /bin/bash
 help:
 	@echo "make lab           a local lab (1 server + 2 clients in containers) with the whole stack"
 	@echo "make lab-down      remove the lab"
-	@echo "make test          every check, from a bare machine (lint, sanity, unit, molecule)"
-	@echo "make test-quick    lint + argument specs + unit tests"
+	@echo "make test          every check, from a bare machine (lint, sanity, unit, render, integration, molecule)"
+	@echo "make test-quick    lint + argument specs + unit and render tests"
 	@echo "make molecule S=<scenario>   one Molecule scenario (after the set-up stages)"
 
 lab:

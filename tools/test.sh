@@ -2,9 +2,13 @@
 # The test driver behind `make test` and `make test-quick`.
 #
 #   tools/test.sh all          every stage, from a bare machine
-#   tools/test.sh quick        setup + lint + argument specs + unit
+#   tools/test.sh quick        setup + lint + argument specs + unit + render
 #   tools/test.sh STAGE...     chosen stages (setup docker images mirror yamllint
-#                              ansible-lint sanity argspecs unit molecule)
+#                              ansible-lint sanity argspecs unit render integration molecule)
+#
+# The pytest tiers: unit (tests/unit: pure Python), render (tests/render, marker render: the
+# roles through ansible-playbook), integration (tests/integration, marker kuma: the uptime_kuma_*
+# modules against the real Uptime Kuma).
 #
 # VIGIL_SCENARIOS="role_x tier_y" limits the molecule stage; VIGIL_TEST_ARTIFACTS=upstream
 # takes artifacts from the vendors instead of the local test mirror.
@@ -83,6 +87,8 @@ do_ansible_lint() { ansible-lint --profile production; }
 do_sanity() { tools/sanity.sh; }
 do_argspecs() { python3 tools/check_argument_specs.py roles; }
 do_unit() { "$venv/bin/python" -m pytest -q tests/unit; }
+do_render() { "$venv/bin/python" -m pytest -q -m render tests/render; }
+do_integration() { "$venv/bin/python" -m pytest -q -m kuma tests/integration; }
 
 # Scenarios run VIGIL_MOLECULE_JOBS at a time (default 2): they mostly wait on containers and
 # services, so two overlap well on two cores. Each scenario's log is printed whole when it ends.
@@ -135,14 +141,16 @@ run() {
     sanity) stage sanity do_sanity ;;
     argspecs) stage argspecs do_argspecs ;;
     unit) stage unit do_unit ;;
+    render) stage render do_render ;;
+    integration) stage integration do_integration ;;
     molecule) do_molecule || failed=1 ;;
     *) echo "unknown stage $1" >&2; return 2 ;;
   esac
 }
 
 case ${1:-all} in
-  all) set -- setup docker images mirror yamllint ansible-lint sanity argspecs unit molecule ;;
-  quick) set -- setup yamllint ansible-lint argspecs unit ;;
+  all) set -- setup docker images mirror yamllint ansible-lint sanity argspecs unit render integration molecule ;;
+  quick) set -- setup yamllint ansible-lint argspecs unit render ;;
 esac
 
 start_all=$(now)

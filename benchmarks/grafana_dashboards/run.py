@@ -6,7 +6,7 @@
 
 The dashboards are made from the real fixtures in shared/grafana/dashboards/ (Node Exporter Full
 and the MLT export, alternately) with distinct uids and titles. Each mode runs against a fresh
-Grafana double (tests/unit/fakes/fake_grafana.py, started as its own process) with
+Grafana double (tests/support/grafana_double, started as its own process) with
 ``ansible-playbook`` on localhost:
 
 - ``bulk``: vigil.observability.grafana_dashboard with ``path: <directory>`` (one task, one module run)
@@ -32,18 +32,20 @@ import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-FAKE = os.path.join(ROOT, "tests", "unit", "fakes", "fake_grafana.py")
+SUPPORT = os.path.join(ROOT, "tests", "support")
+if os.path.join(ROOT, "tools") not in sys.path:
+    sys.path.insert(0, os.path.join(ROOT, "tools"))
+
+import test_env  # noqa: E402  pylint: disable=wrong-import-position
+
 TOKEN = "glsa_benchmark_0123456789abcdef"
 
 
 def find_dashboards():
-    here = ROOT
-    while here != os.path.dirname(here):
-        candidate = os.path.join(here, "shared", "grafana", "dashboards")
-        if os.path.isdir(candidate):
-            return candidate
-        here = os.path.dirname(here)
-    raise SystemExit("shared/grafana/dashboards not found above %s" % ROOT)
+    folder = os.path.join(test_env.shared_dir(), "grafana", "dashboards")
+    if not os.path.isdir(folder):
+        raise SystemExit("the shared real dashboards are not at %s: point VIGIL_SHARED_DIR at the shared folder" % folder)
+    return folder
 
 
 def make_dashboards(directory, count):
@@ -70,8 +72,8 @@ class Double(object):
     """The Grafana double as a separate process on a free port."""
 
     def __enter__(self):
-        self.proc = subprocess.Popen([sys.executable, FAKE, "--port", "0", "--token", TOKEN, "--no-record-bodies",
-                                      "--log-size", "1000000"], stdout=subprocess.PIPE, text=True)
+        self.proc = subprocess.Popen([sys.executable, "-m", "grafana_double", "--port", "0", "--token", TOKEN, "--no-record-bodies",
+                                      "--log-size", "1000000"], cwd=SUPPORT, stdout=subprocess.PIPE, text=True)
         line = self.proc.stdout.readline()
         match = re.search(r"listening on (http://\S+)", line)
         if not match:

@@ -4,7 +4,7 @@
 
     .venv/bin/python benchmarks/uptime_kuma/run.py [--count 100]
 
-Starts its own REAL Uptime Kuma (tests/unit/kuma_server.py), claims it, and runs
+Starts its own REAL Uptime Kuma (tests/support/kuma_server.py), claims it, and runs
 vigil.observability.uptime_kuma_monitor in-process the way the unit tests do (module arguments
 patched in, the result read from stdout), so the figures hold the module's own work and the
 server's, without ansible-playbook's start-up and per-task cost. The monitors are paused HTTP
@@ -21,7 +21,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-for _path in (os.path.join(ROOT, "collections"), os.path.join(ROOT, "tests", "unit")):
+for _path in (os.path.join(ROOT, "collections"), os.path.join(ROOT, "tests", "support")):
     if _path not in sys.path:
         sys.path.insert(0, _path)
 

@@ -76,12 +76,3 @@ def test_claim_login_rotate_and_errors(fresh_server, tmp_path):
     # No secret in any result.
     for text in (FIRST, SECOND):
         assert text not in json.dumps(result)
-
-
-def test_unreachable_and_not_kuma(tmp_path):
-    result = run_ansible_module(MODULE, {"url": "http://127.0.0.1:%d" % kuma_server.free_port(), "username": "admin",
-                                         "password": FIRST, "wait": 1})
-    assert result["failed"] and "connection refused" in result["msg"] and "exception" not in result
-    with kuma_server._serve(str(tmp_path)) as url:  # pylint: disable=protected-access
-        result = run_ansible_module(MODULE, {"url": url, "username": "admin", "password": FIRST, "wait": 0, "timeout": 3})
-    assert result["failed"] and "Uptime Kuma" in result["msg"] and "exception" not in result

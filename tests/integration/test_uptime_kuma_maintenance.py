@@ -6,10 +6,6 @@ from __future__ import annotations
 
 import contextlib
 
-import pytest
-
-from ansible_collections.vigil.observability.plugins.module_utils._errors import ValidationError
-from ansible_collections.vigil.observability.plugins.modules import uptime_kuma_maintenance as mod
 from test_uptime_kuma_notification import monitors
 
 MODULE = "uptime_kuma_maintenance"
@@ -151,31 +147,3 @@ def test_bad_input_writes_nothing(kuma):
             assert result.get("requests", {}).get("writes", 0) == 0
         # Nothing was stored, and the maintenance list still loads (an unknown time zone would break it).
         assert stored(kuma, "unit-bad") is None
-
-
-# -- the normalisers on their own ------------------------------------------------------------------
-
-def test_normalisers():
-
-    # Every date form the server may hold compares equal; the web app's form is what is sent.
-    for value in ("2030-03-02 22:00", "2030-03-02T22:00", "2030-03-02 22:00:00", "2030-03-02T22:00:00"):
-        assert mod.show_date(value) == "2030-03-02 22:00" and mod.send_date(value) == "2030-03-02T22:00"
-    assert mod.show_date("2030-03-02") == "2030-03-02 00:00" and mod.show_date("2030-03-02 22:00:30") == "2030-03-02 22:00:30"
-    assert mod.show_date("not a date") == "not a date" and mod.show_date(None) is None and mod.show_date("") is None
-    assert mod.date_pair(["2030-03-02T22:00"]) == ["2030-03-02 22:00", None] and mod.date_pair(None) == [None, None]
-    assert mod.show_time({"hours": 1, "minutes": 5, "seconds": 0}) == "01:05"
-
-    assert mod.weekday_list(["Fri", "monday", 0, "3", "sun"], "m") == [0, 1, 3, 5]
-    assert mod.day_list([15, "1", "last", "L", 15], "m") == [1, 15, "lastDay1"]
-    assert mod.stored_days([15, 1, "lastDay1"]) == [1, 15, "lastDay1"]
-    for bad in (["7"], ["mo"], ["holiday"]):
-        with pytest.raises(ValidationError):
-            mod.weekday_list(bad, "m")
-    for bad in ([0], [32], ["lastDay2"]):
-        with pytest.raises(ValidationError):
-            mod.day_list(bad, "m")
-
-    assert mod.check_timezone("SAME_AS_SERVER", "m") == "SAME_AS_SERVER" and mod.check_timezone("UTC", "m") == "UTC"
-    assert mod.check_timezone("Europe/Berlin", "m") == "Europe/Berlin"
-    with pytest.raises(ValidationError):
-        mod.check_timezone("Europe/Atlantis", "m")

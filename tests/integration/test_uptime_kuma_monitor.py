@@ -1,6 +1,6 @@
 # Copyright: vigil.observability contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""uptime_kuma_monitor against the REAL Uptime Kuma 2.5.3 of the session (tests/unit/kuma_server.py).
+"""uptime_kuma_monitor against the REAL Uptime Kuma 2.5.3 of the session (tests/support/kuma_server.py).
 
 Every test uses its own monitor names (and its own managed_by where it prunes), and deletes what
 it created: the server is shared by the whole session.

@@ -10,10 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 
-import pytest
 
-from ansible_collections.vigil.observability.plugins.module_utils._errors import ValidationError
-from ansible_collections.vigil.observability.plugins.modules import uptime_kuma_notification as mod
 
 MODULE = "uptime_kuma_notification"
 HOOK = "https://chat.example.com/hooks/unit-s3cr3t-hook-0123456789"
@@ -215,31 +212,3 @@ def test_bad_input_writes_nothing(kuma):
         assert result.get("requests", {}).get("writes", 0) == 0
         assert_no_secret(result, HOOK)
     assert "unit-bad" not in notifications(kuma)
-
-
-# -- the rules on their own ------------------------------------------------------------------------
-
-def test_type_check_and_secret_guess():
-
-    assert len(mod.PROVIDERS) == len(set(mod.PROVIDERS)) == 105
-    assert mod.check_type("mattermost", "2.5.3", "n") is None
-    # A newer server may know more providers: passed on with a warning.
-    assert "passed on as given" in mod.check_type("brandnew", "2.6.0", "n")
-    for version in ("2.5.3", "2.0.0", None, "nightly"):
-        with pytest.raises(ValidationError):
-            mod.check_type("brandnew", version, "n")
-
-    class Module(object):
-        params = {"secret_keys": None, "mattermost": None, "config": {"a": 1}, "type": "webhook", "name": "n"}
-        no_log_values = set()
-
-    note = mod.Notification(Module())
-    for key in ("webhookURL", "smtpPassword", "telegramBotToken", "pushoverapptoken", "apiKey", "clientSecret"):
-        assert note.is_secret(key, "x"), key
-    for key in ("telegramChatID", "smtpHost", "mattermostusername"):
-        assert not note.is_secret(key, "x"), key
-    assert note.is_secret("mattermostWebhookUrl", "mattermost")
-    Module.params = dict(Module.params, secret_keys=["telegramChatID"])
-    note = mod.Notification(Module())
-    assert note.is_secret("telegramChatID", "telegram") and not note.is_secret("telegramBotToken", "telegram")
-    assert note.is_secret("mattermostWebhookUrl", "mattermost")

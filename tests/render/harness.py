@@ -1,13 +1,19 @@
 # Copyright: vigil.observability contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Render a role's real templates and variables through Ansible, for structural tests.
+"""The one harness of the render tier: a role's real templates and variables through Ansible.
 
-Two entry points share one ``ansible-playbook`` runner:
+Every entry point runs the venv's ``ansible-playbook`` through one runner (``_run_playbook``, the
+repository's ansible.cfg, quiet output):
 
 - ``render(role, variants, templates, ...)``: one host per variant, one play for all.
 - ``render_plays(role, inventory, variants)``: one shared inventory (the hosts and groups the role
   reads through ``hostvars``, e.g. scrape targets generated from the inventory) and one play per
   variant, run on one of its hosts with the variant's overrides as play vars.
+- ``run_role_tasks(work, role, tasks)``: tasks on localhost with the role's defaults and vars files
+  loaded as play vars; the tasks report values through ``report(key, expression)`` (``debug``
+  messages, no module runs), and ``preflight_case(role, key, variables)`` feeds one set of
+  variables to the role's preflight and reports its verdict.
+- ``mirror_tool(name, component, out_dir)``: a real checker binary (promtool, amtool).
 
 With ``render``, each variant is a host of a throw-away local inventory carrying the variant's variables as host
 vars (so they override the role's defaults exactly as inventory does). One ``ansible-playbook``
@@ -16,19 +22,24 @@ and renders the requested templates from ``roles/<role>/templates/``. A variant 
 fails reports the failure message instead of files. No template logic is repeated here.
 """
 
+import base64
+import glob
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tarfile
 import tempfile
 
+import pytest
 import yaml
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
 PLAYBOOK = """
-- name: Render role templates for the unit tests
+- name: Render role templates for the render tests
   hosts: all
   connection: local
   gather_facts: false
@@ -67,10 +78,10 @@ PLAYBOOK = """
 """
 
 
-def _run_playbook(work, inventory, playbook, timeout):
+def _run_playbook(work, inventory, playbook, timeout, callback="ansible.builtin.minimal"):
     """Run ``ansible-playbook`` of the venv with the repository's ansible.cfg; the CompletedProcess."""
     env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_NOCOLOR="1",
-               ANSIBLE_STDOUT_CALLBACK="ansible.builtin.minimal", ANSIBLE_LOCALHOST_WARNING="false",
+               ANSIBLE_STDOUT_CALLBACK=callback, ANSIBLE_LOCALHOST_WARNING="false",
                ANSIBLE_INVENTORY_UNPARSED_WARNING="false", ANSIBLE_RETRY_FILES_ENABLED="false",
                ANSIBLE_DEPRECATION_WARNINGS="false", ANSIBLE_LOCAL_TEMP=os.path.join(work, "tmp"))
     return subprocess.run([os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", inventory, playbook],
@@ -183,3 +194,60 @@ def render_plays(role, inventory, variants, timeout=300):
             raise AssertionError("variant %s failed: %s" % (name, result["failure"]))
         results[name] = result
     return results
+
+
+def report(key, expression):
+    """A task that reports ``expression`` under ``key`` (read back by ``run_role_tasks``)."""
+    return {"name": "Report " + key, "ansible.builtin.debug": {
+        "msg": "@@%s@@{{ (%s) | to_json | b64encode }}@@" % (key, expression)}}
+
+
+def preflight_case(role, key, variables):
+    """A block running the role's preflight with ``variables``: reports 'ACCEPTED' or the failure message."""
+    return {"name": "Preflight " + key, "vars": variables, "block": [
+        {"name": "Preflight", "ansible.builtin.include_tasks": os.path.join(ROOT, "roles", role, "tasks", "preflight.yml")},
+        report(key, "'ACCEPTED'"),
+    ], "rescue": [report(key, "ansible_failed_result.msg")]}
+
+
+def run_role_tasks(work, role, tasks, timeout=600):
+    """Run ``tasks`` on localhost with the role's defaults and vars loaded like the role's.
+
+    Tasks report through ``report()`` (``debug`` messages ``@@<key>@@<base64 JSON>@@``; no module
+    runs, so the cases stay fast); the result is {key: decoded value}.
+    """
+    role_dir = os.path.join(ROOT, "roles", role)
+    play = {"name": "%s role under test" % role, "hosts": "localhost", "connection": "local", "gather_facts": False,
+            "vars": {"ansible_python_interpreter": sys.executable},
+            "vars_files": [os.path.join(role_dir, "defaults", "main.yml"), os.path.join(role_dir, "vars", "main.yml")],
+            "tasks": tasks}
+    path = os.path.join(str(work), "playbook.yml")
+    with open(path, "w", encoding="utf-8") as handle:
+        yaml.safe_dump([play], handle, sort_keys=False)
+    result = _run_playbook(str(work), "localhost,", path, timeout, callback="ansible.builtin.default")
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
+    found = re.findall(r"@@([\w.]+)@@([A-Za-z0-9+/=]+)@@", result.stdout)
+    return {key: json.loads(base64.b64decode(data)) for key, data in found}
+
+
+def mirror_tool(name, component, out_dir):
+    """A real checker binary: ``name`` on the PATH, else taken out of the test mirror's release archive
+    ``<mirror>/<component>/*/<component>-*.linux-amd64.tar.gz`` (Debian's build, made by the mirror stage
+    of ``make test``). A test asking for one is skipped when neither exists."""
+    found = shutil.which(name)
+    if found:
+        return found
+    mirror = os.environ.get("VIGIL_TEST_MIRROR_DIR", os.path.join(ROOT, ".cache", "test-mirror"))
+    pattern = os.path.join(mirror, component, "*", "%s-*.linux-amd64.tar.gz" % component)
+    for archive in sorted(glob.glob(pattern), reverse=True):
+        with tarfile.open(archive) as tar:
+            member = next((m for m in tar.getmembers() if m.name.endswith("/" + name)), None)
+            if member is None:
+                continue
+            out = os.path.join(str(out_dir), name)
+            with open(out, "wb") as handle:
+                handle.write(tar.extractfile(member).read())
+            os.chmod(out, 0o755)
+            return out
+    pytest.skip("no %s: neither on the PATH nor in the test mirror (run the mirror stage of make test)" % name)
+    return None

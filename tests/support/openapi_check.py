@@ -26,7 +26,7 @@ import jsonschema
 
 def _find_shared(relative):
     """``<shared folder>/<relative>``; tools/test_env.py decides where the shared folder is."""
-    tools = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))), "tools")
+    tools = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "tools")
     if tools not in sys.path:
         sys.path.insert(0, tools)
     import test_env  # pylint: disable=import-outside-toplevel
@@ -189,6 +189,14 @@ class OpenApi(object):
 
 
 _SPEC = []
+
+
+def missing():
+    """None when the spec file is there, else why not in one line (tests skip with it)."""
+    if os.path.isfile(SPEC_PATH):
+        return None
+    return ("Grafana's OpenAPI spec is not at %s: point VIGIL_SHARED_DIR at the shared folder "
+            "(or VIGIL_GRAFANA_OPENAPI at the file)" % SPEC_PATH)
 
 
 def spec():

@@ -2,7 +2,7 @@
 
 The release zip holds one executable, ``alloy-linux-<arch>``: a Python zip application made of
 the stand-in program (alloy/main.py) and the Alloy-syntax parser and checker it shares with the
-unit tests (tests/unit/roles/alloy/alloy_syntax.py), both read at build time; versions/alloy.yml
+unit tests (tests/support/checkers/alloy_syntax.py), both read at build time; versions/alloy.yml
 lists their directories under ``sources`` so a change rebuilds the mirror.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ import importlib.util
 import os
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SYNTAX = os.path.join(HERE, "..", "..", "unit", "roles", "alloy", "alloy_syntax.py")
+SYNTAX = os.path.join(HERE, "..", "..", "support", "checkers", "alloy_syntax.py")
 MAIN = os.path.join(HERE, "alloy", "main.py")
 # The zip-application writer of the loki stand-in (one place for both single-binary stand-ins).
 SINGLE_BINARY = os.path.join(HERE, "loki", "single_binary.py")

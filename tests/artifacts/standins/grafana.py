@@ -2,8 +2,8 @@
 
 Grafana: the release tree ``grafana-<V>/`` of ``grafana-<V>.linux-<arch>.tar.gz`` (the file name
 mirrors keep, next to its ``.sha256``) with ``bin/grafana`` (grafana/server.py), ``conf/
-defaults.ini`` and, under ``lib/vigil-standin/``, the collection's stateful Grafana API double
-read at build time from tests/unit/fakes/fake_grafana.py (versions/grafana.yml lists that
+defaults.ini`` and, under ``lib/vigil-standin/grafana_double/``, the collection's stateful Grafana
+API double read at build time from tests/support/grafana_double/ (versions/grafana.yml lists that
 directory under ``sources``, so a change to the double rebuilds the mirror).
 
 A build with ``plugin: <id>`` makes ``<id>-<V>.zip`` holding ``<id>/plugin.json`` instead, a
@@ -16,7 +16,7 @@ import os
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.join(HERE, "grafana")
-DOUBLE = os.path.join(HERE, "..", "..", "unit", "fakes", "fake_grafana.py")
+DOUBLE = os.path.join(HERE, "..", "..", "support", "grafana_double")
 
 
 def _read(path):
@@ -41,10 +41,13 @@ def files(version, arch, spec):
     server = "#!/usr/bin/env python3\n" + _read(os.path.join(SOURCE, "server.py")).replace("@VERSION@", version)
     notice = ("Grafana %s TEST STAND-IN for vigil.observability (linux/%s): not Grafana. bin/grafana serves the\n"
               "collection's Grafana API double; see tests/artifacts/standins/grafana.py.\n" % (version, arch))
-    return {
+    tree = {
         "bin/grafana": (server.encode("utf-8"), 0o755),
         "conf/defaults.ini": (_read(os.path.join(SOURCE, "defaults.ini")).encode("utf-8"), 0o644),
-        "lib/vigil-standin/fake_grafana.py": (_read(DOUBLE).encode("utf-8"), 0o644),
         "VERSION": (("%s\n" % version).encode("ascii"), 0o644),
         "NOTICE": (notice.encode("utf-8"), 0o644),
     }
+    for name in sorted(os.listdir(DOUBLE)):
+        if name.endswith(".py"):
+            tree["lib/vigil-standin/grafana_double/" + name] = (_read(os.path.join(DOUBLE, name)).encode("utf-8"), 0o644)
+    return tree

@@ -2,7 +2,7 @@
 
 The release zip holds one executable, ``loki-linux-<arch>``: a Python zip application made of
 the stand-in program (loki/main.py) and the documented-config schema it shares with the unit
-tests (tests/unit/roles/loki/loki_schema.py), both read at build time; versions/loki.yml lists
+tests (tests/support/checkers/loki_schema.py), both read at build time; versions/loki.yml lists
 their directories under ``sources`` so a change rebuilds the mirror.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ import importlib.util
 import os
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SCHEMA = os.path.join(HERE, "..", "..", "unit", "roles", "loki", "loki_schema.py")
+SCHEMA = os.path.join(HERE, "..", "..", "support", "checkers", "loki_schema.py")
 MAIN = os.path.join(HERE, "loki", "main.py")
 
 

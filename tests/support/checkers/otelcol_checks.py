@@ -11,13 +11,9 @@
 - and the stricter rules of our roles: every defined receiver, processor, exporter and connector
   is used by a pipeline, every defined extension is started, no port is opened twice, every
   authenticator a component names is a started extension, and Jaeger's storage names resolve.
-
-``render(role, variants, templates, ...)`` renders a role's real templates through Ansible (the
-collection's shared role renderer; nothing of the roles' logic is repeated here).
 """
 from __future__ import annotations
 
-import importlib.util
 import os
 import sys
 
@@ -27,23 +23,6 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.a
 sys.path.insert(0, os.path.join(ROOT, "tests", "artifacts", "standins"))
 
 from otelcol_core import catalog, config as collector_config
-
-
-def _load(name, path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-# The collection's role renderer (inventory variants -> preflight -> templates), shared with the
-# loki, alloy and grafana tests.
-_renderer = _load("vigil_render_with_role_for_otelcol",
-                  os.path.join(ROOT, "tests", "unit", "roles", "render_with_role.py"))
-
-
-def render(role, variants, templates, dump=(), groups=None):
-    return _renderer.render(role, variants, templates, dump=dump, groups=groups)
 
 
 def parse(text):

@@ -7,7 +7,7 @@ import re
 import pytest
 import yaml
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 ROLE = os.path.join(ROOT, "roles", "grafana")
 with open(os.path.join(ROLE, "vars", "main.yml"), encoding="utf-8") as _handle:
     CATALOG = yaml.safe_load(_handle)["_grafana_bundled_catalog"]

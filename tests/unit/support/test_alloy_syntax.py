@@ -1,11 +1,6 @@
 """The Alloy-syntax checker used by the role tests and the Alloy stand-in rejects what Alloy rejects."""
 
-import os
-import sys
-
 import pytest
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import alloy_syntax
 

@@ -315,9 +315,9 @@ def test_service_accounts_tokens_and_reloads(api):
 
 
 def test_standalone_command_line(tmp_path):
-    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fake_grafana.py")
-    proc = subprocess.Popen([sys.executable, script, "--port", "0", "--admin-password", "pw", "--token", "cli-token"],
-                            stdout=subprocess.PIPE, text=True)
+    support = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "support")
+    proc = subprocess.Popen([sys.executable, "-m", "grafana_double", "--port", "0", "--admin-password", "pw",
+                             "--token", "cli-token"], cwd=support, stdout=subprocess.PIPE, text=True)
     try:
         line = proc.stdout.readline()
         assert "listening on http://127.0.0.1:" in line

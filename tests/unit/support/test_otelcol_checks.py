@@ -1,12 +1,8 @@
 """The structure checker itself: each rule catches what it is meant to catch."""
 
 import copy
-import os
-import sys
 
 import pytest
-
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import otelcol_checks
 

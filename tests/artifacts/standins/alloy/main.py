@@ -4,7 +4,7 @@
 
 One executable named like the real binary (``alloy-linux-<arch>``) with Alloy's subcommands:
 ``run``, ``validate`` and ``fmt``, all parsing the Alloy configuration syntax with the checker
-shared with the unit tests (tests/unit/roles/alloy/alloy_syntax.py, packaged by the builder). ``run`` serves
+shared with the unit tests (tests/support/checkers/alloy_syntax.py, packaged by the builder). ``run`` serves
 ``/-/ready``, ``/-/healthy``, ``/-/reload`` (and reloads on SIGHUP; a failed reload keeps the
 running configuration, as Alloy does) and ``/metrics`` on --server.http.listen-addr, and listens
 on the HTTP endpoints of its ``otelcol.receiver.otlp`` blocks, counting the spans it accepts.

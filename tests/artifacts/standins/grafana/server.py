@@ -8,7 +8,7 @@ reads the configuration the way Grafana does (``conf/defaults.ini`` under the ho
 then ``cfg:`` arguments; ``$__file{}``, ``$__env{}`` and ``${VAR}`` expansion; go-ini's triple
 quotes), loads the data source provisioning files (a broken one stops the start, as in Grafana),
 the plugins directory, and serves the collection's stateful Grafana API double
-(tests/unit/fakes/fake_grafana.py, packaged at build time) with the configured admin credentials,
+(tests/support/grafana_double, packaged at build time) with the configured admin credentials,
 address, port and TLS. State is kept below the data path, so it survives restarts as Grafana's
 database does. Additions to the double: data source health checks (a TCP probe of the data
 source URL), the data source provisioning reload, and the plugin list.
@@ -31,7 +31,7 @@ import yaml
 HOME = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
 sys.path.insert(0, os.path.join(HOME, "lib", "vigil-standin"))
 
-import fake_grafana
+from grafana_double import common, routes_datasources, routing, server as double
 
 VERSION = "@VERSION@"
 BANNER = "grafana version %s (vigil.observability TEST STAND-IN, not Grafana)" % VERSION
@@ -129,14 +129,14 @@ def path_setting(home, value):
 
 # --- state ------------------------------------------------------------------------------------
 
-class StandinGrafana(fake_grafana.FakeGrafana):
+class StandinGrafana(double.FakeGrafana):
     """The double, persisting its state after every successful change."""
 
     state_path = None
 
     def record(self, method, raw_path, path, headers, body, status, payload):
-        fake_grafana.FakeGrafana.record(self, method, raw_path, path, headers, body, status, payload)
-        if method in fake_grafana.MUTATING and status < 300 and not path.startswith("/__fake__"):
+        double.FakeGrafana.record(self, method, raw_path, path, headers, body, status, payload)
+        if method in common.MUTATING and status < 300 and not path.startswith("/__fake__"):
             with self.state.lock:
                 save_state(self)
 
@@ -199,7 +199,7 @@ def load_datasources(fake, directory):
             if not isinstance(item, dict) or not item.get("name") or not item.get("type"):
                 raise ValueError("%s: data source needs a name and a type" % where)
             uid = str(item.get("uid") or "")
-            if uid and (len(uid) > 40 or not fake_grafana.UID_RE.match(uid)):
+            if uid and (len(uid) > 40 or not common.UID_RE.match(uid)):
                 raise ValueError("%s: invalid uid %r" % (where, uid))
             wanted.append(item)
         for item in data.get("deleteDatasources") or []:
@@ -215,7 +215,7 @@ def load_datasources(fake, directory):
         org = fake.state.orgs.get(int(item.get("orgId") or 1))
         if org is None:
             raise ValueError("data source %s: organisation %s not found" % (item["name"], item.get("orgId")))
-        uid = str(item.get("uid") or "") or fake_grafana.new_uid()
+        uid = str(item.get("uid") or "") or common.new_uid()
         rec = org.datasources.get(uid) or next((r for r in org.datasources.values() if r["name"] == item["name"]), None)
         body = {"name": item["name"], "type": item["type"], "access": item.get("access", "proxy"),
                 "url": item.get("url", ""), "user": item.get("user", ""), "database": item.get("database", ""),
@@ -223,15 +223,15 @@ def load_datasources(fake, directory):
                 "withCredentials": bool(item.get("withCredentials")), "isDefault": bool(item.get("isDefault")),
                 "jsonData": item.get("jsonData") or {}, "secureJsonData": item.get("secureJsonData") or {}}
         if rec is None:
-            rec = dict(fake_grafana.DS_DEFAULTS, id=fake.state.ident(), uid=uid, version=1, secure={})
-            fake_grafana._ds_apply(org, rec, body, creating=True)
+            rec = dict(routes_datasources.DS_DEFAULTS, id=fake.state.ident(), uid=uid, version=1, secure={})
+            routes_datasources._ds_apply(org, rec, body, creating=True)
             org.datasources[uid] = rec
         else:
             if rec["uid"] != uid:
                 org.datasources.pop(rec["uid"])
                 rec["uid"] = uid
                 org.datasources[uid] = rec
-            fake_grafana._ds_apply(org, rec, body, creating=False)
+            routes_datasources._ds_apply(org, rec, body, creating=False)
             rec["version"] += 1
         rec["readOnly"] = not item.get("editable", False)
 
@@ -267,12 +267,12 @@ def load_plugins(directory):
 # --- routes the double does not have ------------------------------------------------------------
 
 def add_route(method, pattern, role, func):
-    fake_grafana.ROUTES.insert(0, (method, re.compile("^" + pattern + "$"), role, func))
+    routing.ROUTES.insert(0, (method, re.compile("^" + pattern + "$"), role, func))
 
 
 def install_routes(runtime):
     def datasource_health(ctx):
-        rec = fake_grafana.get_ds(ctx, ctx.params["uid"])
+        rec = routes_datasources.get_ds(ctx, ctx.params["uid"])
         url = urlsplit(rec["url"] or "")
         port = url.port or (443 if url.scheme == "https" else 80)
         try:
@@ -284,7 +284,7 @@ def install_routes(runtime):
 
     def reload_datasources(ctx):
         if not (ctx.identity or {}).get("server_admin"):
-            raise fake_grafana.legacy(403, "Permission denied: requires Grafana server admin")
+            raise common.legacy(403, "Permission denied: requires Grafana server admin")
         try:
             load_datasources(runtime["fake"], runtime["provisioning"])
         except ValueError as exc:

@@ -1,14 +1,13 @@
 """Structural tests of the alertmanager role: flags, receivers and secret files as Ansible renders
 them from the role's own defaults, vars and templates (one ansible-playbook run, see
-render_with_role.py); the rendered configuration is checked with a real amtool when one is at hand."""
+tests/render/harness.py); the rendered configuration is checked with a real amtool when one is at hand."""
 import re
 import subprocess
 
 import pytest
 import yaml
 
-from mirror_tool import mirror_tool
-from render_with_role import render
+from harness import mirror_tool, render
 
 MATTERMOST = [{"name": "ops", "webhook_url": "https://mm.example/hooks/secret-mm", "channel": "alerts", "username": "am"}]
 WEBHOOK = [{"name": "hook", "webhook_url": "https://hooks.example/secret-hook", "max_alerts": 5}]

@@ -1,15 +1,9 @@
 """Structural checks of the Alloy configuration the alloy role renders (through Ansible, with the role's defaults)."""
 
-import os
-import sys
-
 import pytest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-
 import alloy_syntax
-from render_with_role import render
+from harness import render
 
 EXTRA = 'prometheus.scrape "app" {\n  targets    = [{__address__ = "127.0.0.1:8080"}]\n  forward_to = [prometheus.remote_write.default.receiver]\n}'
 FULL = {

@@ -5,7 +5,7 @@ import configparser
 import pytest
 import yaml
 
-from render_with_role import render
+from harness import render
 
 # Sections and keys of Grafana's conf/defaults.ini that the role renders by default.
 KNOWN = {

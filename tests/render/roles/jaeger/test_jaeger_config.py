@@ -2,13 +2,11 @@
 
 import json
 import os
-import sys
 
 import pytest
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
 import otelcol_checks
+from harness import render
 
 TEMPLATES = ["config.yaml.j2", "sampling-strategies.json.j2", "ui-config.json.j2", "otlp.htpasswd.j2",
              "storage.password.j2"]
@@ -51,7 +49,7 @@ BAD = {
 def rendered():
     variants = dict(GOOD)
     variants.update({name: values for name, (values, _message) in BAD.items()})
-    return otelcol_checks.render("jaeger", variants, TEMPLATES, dump=["jaeger_version"])
+    return render("jaeger", variants, TEMPLATES, dump=["jaeger_version"])
 
 
 def config(rendered, variant):

@@ -1,14 +1,12 @@
 """What the jaeger_agent role renders per flavour (through Ansible, from the role's own files)."""
 
 import os
-import sys
 import tempfile
 
 import pytest
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
 import otelcol_checks
+from harness import render
 
 TOKEN = os.path.join(tempfile.mkdtemp(prefix="vigil-agent-token-"), "server.token")
 with open(TOKEN, "w", encoding="utf-8") as _handle:
@@ -54,7 +52,7 @@ def rendered():
     variants.update({name: values for name, (values, _message) in BAD.items()})
     variants["srv"] = {"vigil_address": "10.0.0.9"}
     variants["srv-off"] = {"vigil_jaeger_enabled": False, "vigil_address": "10.0.0.8"}
-    return otelcol_checks.render("jaeger_agent", variants, TEMPLATES, dump=DUMP, groups=GROUPS)
+    return render("jaeger_agent", variants, TEMPLATES, dump=DUMP, groups=GROUPS)
 
 
 def result(rendered, variant):

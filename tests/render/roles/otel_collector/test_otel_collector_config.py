@@ -2,14 +2,12 @@
 
 import json
 import os
-import sys
 import tempfile
 
 import pytest
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
 import otelcol_checks
+from harness import render
 
 TOKENS = tempfile.mkdtemp(prefix="vigil-otelcol-tokens-")
 OTLP_TOKEN = os.path.join(TOKENS, "otlp.token")
@@ -64,7 +62,7 @@ def rendered():
     variants = dict(GOOD)
     variants.update({name: values for name, (values, _message) in BAD.items()})
     variants["other-jaeger-off"] = {"vigil_jaeger_enabled": False, "otel_collector_jaeger_enabled": False}
-    return otelcol_checks.render("otel_collector", variants, TEMPLATES, dump=DUMP, groups=GROUPS)
+    return render("otel_collector", variants, TEMPLATES, dump=DUMP, groups=GROUPS)
 
 
 def config(rendered, variant):

@@ -1,13 +1,12 @@
 """Structural tests of the prometheus role: flags, configuration and rules as Ansible renders them
-from the role's own defaults, vars and templates (see render_with_role.py), for 2.x and 3.x."""
+from the role's own defaults, vars and templates (see tests/render/harness.py), for 2.x and 3.x."""
 import os
 import subprocess
 
 import pytest
 import yaml
 
-from mirror_tool import mirror_tool
-from render_with_role import render_plays
+from harness import mirror_tool, render_plays
 
 INVENTORY = {
     "hosts": {

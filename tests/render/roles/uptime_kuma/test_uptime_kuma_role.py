@@ -13,11 +13,11 @@ import importlib.util
 import json
 import os
 import re
-import subprocess
-import sys
 
 import pytest
 import yaml
+
+from harness import preflight_case, report, run_role_tasks
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
 ROLE = os.path.join(ROOT, "roles", "uptime_kuma")
@@ -101,37 +101,6 @@ BAD = {
 }
 
 
-def run_playbook(tmp, tasks):
-    """Run ``tasks`` on localhost with the role's defaults and vars; {key: value} of the reports."""
-    play = {"name": "uptime_kuma role under test", "hosts": "localhost", "connection": "local", "gather_facts": False,
-            "vars": {"ansible_python_interpreter": sys.executable},
-            "vars_files": [os.path.join(ROLE, "defaults", "main.yml"), os.path.join(ROLE, "vars", "main.yml")],
-            "tasks": tasks}
-    path = os.path.join(tmp, "playbook.yml")
-    with open(path, "w", encoding="utf-8") as handle:
-        yaml.safe_dump([play], handle, sort_keys=False)
-    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_NOCOLOR="1",
-               ANSIBLE_LOCALHOST_WARNING="false", ANSIBLE_INVENTORY_UNPARSED_WARNING="false")
-    playbook = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
-    result = subprocess.run([playbook, "-i", "localhost,", path], cwd=ROOT, env=env, capture_output=True,
-                            text=True, timeout=600, check=False)
-    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
-    found = re.findall(r"@@([\w.]+)@@([A-Za-z0-9+/=]+)@@", result.stdout)
-    return {key: json.loads(base64.b64decode(data)) for key, data in found}
-
-
-def report(key, expression):
-    return {"name": "Report " + key, "ansible.builtin.debug": {
-        "msg": "@@%s@@{{ (%s) | to_json | b64encode }}@@" % (key, expression)}}
-
-
-def preflight(name, variables):
-    return {"name": "Preflight " + name, "vars": variables, "block": [
-        {"name": "Preflight", "ansible.builtin.include_tasks": os.path.join(ROLE, "tasks", "preflight.yml")},
-        report(name, "'ACCEPTED'"),
-    ], "rescue": [report(name, "ansible_failed_result.msg")]}
-
-
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
     out = str(tmp_path_factory.mktemp("uptime_kuma"))
@@ -142,9 +111,9 @@ def rendered(tmp_path_factory):
             ", ".join("'%s': %s" % (v, v) for v in COMPUTED))
         tasks.append({"name": "Render case " + name, "vars": variables, "block": [report(name, rendering)]})
     for name, (variables, _expected) in BAD.items():
-        tasks.append(preflight("bad." + name, dict(GOOD, **variables)))
-    tasks.append(preflight("good", GOOD))
-    reports = run_playbook(out, tasks)
+        tasks.append(preflight_case("uptime_kuma", "bad." + name, dict(GOOD, **variables)))
+    tasks.append(preflight_case("uptime_kuma", "good", GOOD))
+    reports = run_role_tasks(out, "uptime_kuma", tasks)
     return reports
 
 

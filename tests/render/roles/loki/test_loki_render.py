@@ -1,15 +1,10 @@
 """Structural checks of the Loki configuration the loki role renders (through Ansible, with the role's defaults)."""
 
-import os
-import sys
-
 import pytest
 import yaml
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
 import loki_schema
-from render_with_role import render
+from harness import render
 
 S3 = {"loki_storage_type": "s3", "loki_s3_endpoint": "minio.test:9000", "loki_s3_bucket": "loki-chunks",
       "loki_s3_access_key_id": "AKIDVIGILTEST", "loki_s3_secret_access_key": "s3cr3t\"$with`quotes"}
