@@ -12,14 +12,14 @@ from ansible.errors import AnsibleFilterError, AnsibleUndefinedVariable
 from ansible.utils.vars import merge_hash
 from jinja2 import Undefined, UndefinedError
 
+from ansible_collections.vigil.observability.plugins.filter.service_endpoint import address_of
+from ansible_collections.vigil.observability.plugins.module_utils._address import WILDCARDS, is_loopback, split_hostport
+
 # Keys of a job item that are not scrape_config data.
 _JOB_KEYS = frozenset(("job", "group", "role", "port", "enabled", "listen_var", "listen_default", "host_conditions", "tls_vars",
                        "basic_auth_vars", "metrics_path_var"))
 _CONDITION_KEYS = frozenset(("var", "default", "in"))
 # Listen hosts that mean "every interface": the target is the host's inventory address.
-_WILDCARDS = ("", "0.0.0.0", "::", "*")
-_LOOPBACK = re.compile(r"^(127\.|localhost$|::1$)")
-_LISTEN = re.compile(r"^(?P<host>\[[^\]]*\]|[^:\[\]]*):(?P<port>\d+)$")
 _TRUE = ("yes", "on", "true", "1")
 _MISSING = object()
 
@@ -117,14 +117,12 @@ def _listen(spec, hv, host):
     text = str(value).strip() if value else ""
     if not text:  # unset: every interface, the job's port
         return "", None
-    match = _LISTEN.match(text)
-    if not match or not 0 < int(match.group("port")) < 65536:
+    try:
+        listen_host = split_hostport(text)[0]
+    except ValueError:
         _fail("job %s, host %s: %s is %r, not a listen address such as :%s or 10.0.0.5:%s",
               spec["job"], host, name, text, spec["port"], spec["port"])
-    listen_host = match.group("host")
-    if listen_host.startswith("["):
-        listen_host = listen_host[1:-1]
-    return listen_host, match.group("port")
+    return listen_host, text.rsplit(":", 1)[1]  # the port as written
 
 
 def _holds(hv, cond):
@@ -142,14 +140,12 @@ def _target(spec, hv, host):
     if "listen_var" in spec:
         listen_host, listen_port = _listen(spec, hv, host)
         port = listen_port or port
-        if _LOOPBACK.match(listen_host):  # it could never be scraped
+        if is_loopback(listen_host):  # it could never be scraped
             return None
-        if listen_host not in _WILDCARDS:
+        if listen_host not in WILDCARDS:
             address = "[%s]" % listen_host if ":" in listen_host else listen_host
     if address is _MISSING:
-        address = _get(hv, "vigil_address", _MISSING)
-        if address is _MISSING:
-            address = _get(hv, "ansible_host", host)
+        address = address_of(host, hv)
     labels = _get(hv, "prometheus_target_labels", {})
     if not isinstance(labels, Mapping):
         _fail("job %s, host %s: prometheus_target_labels must be a dict, got a %s", spec["job"], host, type(labels).__name__)

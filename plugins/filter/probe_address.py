@@ -5,12 +5,9 @@
 
 from __future__ import annotations
 
-import re
-
 from ansible.errors import AnsibleFilterError
 
-_WILDCARDS = ("", "0.0.0.0", "::", "[::]", "*")
-_ADDRESS = re.compile(r"^(?P<host>\[[^\]]*\]|[^:\[\]]*):(?P<port>\d{1,5})$")
+from ansible_collections.vigil.observability.plugins.module_utils._address import WILDCARDS, join_hostport, split_hostport
 
 
 def probe_address(value):
@@ -20,11 +17,11 @@ def probe_address(value):
     ``127.0.0.1``; a specific address (``10.0.0.5:9090``, ``[::1]:9090``) as it is.
     """
     text = str(value if value is not None else "").strip()
-    match = _ADDRESS.match(text)
-    if not match or not 0 < int(match.group("port")) < 65536:
-        raise AnsibleFilterError("probe_address: %r is not a listen address such as :9093, 0.0.0.0:9090 or 10.0.0.5:9090" % text)
-    host = match.group("host")
-    return "%s:%s" % ("127.0.0.1" if host in _WILDCARDS else host, match.group("port"))
+    try:
+        host, port = split_hostport(text)
+    except ValueError:
+        raise AnsibleFilterError("probe_address: %r is not a listen address such as :9093, 0.0.0.0:9090 or 10.0.0.5:9090" % text) from None
+    return join_hostport("127.0.0.1" if host in WILDCARDS else host, port)
 
 
 class FilterModule:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
@@ -16,9 +15,9 @@ import yaml
 from ansible.errors import AnsibleFilterError, AnsibleUndefinedVariable
 from jinja2 import Undefined, UndefinedError
 
-# Listen hosts that mean "every interface".
-WILDCARDS = ("", "0.0.0.0", "::", "*")
-_LISTEN = re.compile(r"^(?P<host>\[[^\]]*\]|[^:\[\]]*):(?P<port>\d{1,5})$")
+from ansible_collections.vigil.observability.plugins.module_utils._address import (
+    WILDCARDS, is_loopback, join_hostport, split_hostport)
+
 _TRUE = ("yes", "on", "true", "1")
 _ROLES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir, "roles")
 
@@ -102,29 +101,23 @@ def listen_parts(value, name="listen_parts"):
     if isinstance(value, (list, tuple)):
         value = value[0] if value else ""
     text = str(value if value is not None else "").strip()
-    match = _LISTEN.match(text)
-    if not match or not 0 < int(match.group("port")) < 65536:
+    try:
+        host, port = split_hostport(text)
+    except ValueError:
         _fail(name, "%r is not a listen address such as :9093, 0.0.0.0:9090 or [::1]:9090", text)
-    return {"host": match.group("host").strip("[]"), "port": int(match.group("port"))}
-
-
-def hostport(address, port):
-    """``address:port`` with an IPv6 address in brackets."""
-    address = str(address)
-    return "%s:%s" % ("[%s]" % address if ":" in address else address, port)
+    return {"host": host, "port": port}
 
 
 def host_address(host, hostvars):
     """How other hosts reach inventory host ``host``: vigil_address, else ansible_host, else its name."""
     if not isinstance(host, str) or not host:
         _fail("host_address", "%r is not an inventory host name", host)
-    hv = _get(hostvars, host, {})
-    address = _get(hv, "vigil_address") or _get(hv, "ansible_host") or host
-    return str(address)
+    return address_of(host, _get(hostvars, host, {}))
 
 
-def _is_loopback(host):
-    return host == "localhost" or host.startswith("127.") or host == "::1"
+def address_of(host, hv):
+    """``host_address`` given the host's variables ``hv`` (already looked up)."""
+    return str(_get(hv, "vigil_address") or _get(hv, "ansible_host") or host)
 
 
 def service_endpoint(server, service, hostvars, client=None):
@@ -151,7 +144,7 @@ def service_endpoint(server, service, hostvars, client=None):
     listen_host = listen_host.strip("[]")
     if client is not None and client == server:
         address = "127.0.0.1" if listen_host in WILDCARDS else listen_host
-    elif listen_host in WILDCARDS or _is_loopback(listen_host):
+    elif listen_host in WILDCARDS or is_loopback(listen_host):
         address = host_address(server, hostvars)
     else:
         address = listen_host
@@ -164,7 +157,7 @@ def service_endpoint(server, service, hostvars, client=None):
         path = str(_setting(hv, role, spec["base_path"]) or "")
     path = path.rstrip("/")
     scheme = "https" if tls else "http"
-    joined = hostport(address, port)
+    joined = join_hostport(address, port)
     return {"host": server, "service": service, "address": address, "port": port, "hostport": joined,
             "scheme": scheme, "url": "%s://%s%s" % (scheme, joined, path), "tls": tls, "auth": auth,
             "enabled": _bool(_get(hv, spec["enabled"], True))}

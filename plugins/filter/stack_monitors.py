@@ -5,13 +5,11 @@
 
 from __future__ import annotations
 
-import re
-
 from ansible.errors import AnsibleFilterError
 
-_WILDCARDS = ("", "0.0.0.0", "::", "*")
-_LOOPBACK = re.compile(r"^(127\.|localhost$|::1$)")
-_LISTEN = re.compile(r"^(?P<host>\[[^\]]*\]|[^:\[\]]*):(?P<port>\d{1,5})$")
+from ansible_collections.vigil.observability.plugins.filter.service_endpoint import address_of
+from ansible_collections.vigil.observability.plugins.module_utils._address import WILDCARDS, is_loopback, split_hostport
+
 _SERVICE_KEYS = {"service", "tier", "group", "role", "listen_var", "listen_default", "port_var", "address_var",
                  "path", "tls_vars", "auth_vars", "host_conditions", "title"}
 
@@ -21,10 +19,10 @@ def _listen(value, default, what):
     if isinstance(value, (list, tuple)):
         value = value[0] if value else default
     text = str(value if value not in (None, "") else default).strip()
-    match = _LISTEN.match(text)
-    if not match:
-        raise AnsibleFilterError("stack_monitors: %s is %r, not a listen address such as :9100 or 10.0.0.5:9100" % (what, text))
-    return match.group("host").strip("[]"), int(match.group("port"))
+    try:
+        return split_hostport(text)
+    except ValueError:
+        raise AnsibleFilterError("stack_monitors: %s is %r, not a listen address such as :9100 or 10.0.0.5:9100" % (what, text)) from None
 
 
 def _format_host(host):
@@ -75,12 +73,12 @@ def stack_monitors(groups, hostvars, services, kuma_host, groups_map, monitor=No
                 port = int(hv.get(spec["port_var"], default_port)) if spec.get("port_var") else default_port
             else:
                 listen_host, port = _listen(hv.get(spec["listen_var"]), spec["listen_default"], what)
-            if _LOOPBACK.match(listen_host):
+            if is_loopback(listen_host):
                 if host != kuma_host:
                     continue
                 address = "127.0.0.1"
-            elif listen_host in _WILDCARDS:
-                address = "127.0.0.1" if host == kuma_host else str(hv.get("vigil_address") or hv.get("ansible_host") or host)
+            elif listen_host in WILDCARDS:
+                address = "127.0.0.1" if host == kuma_host else address_of(host, hv)
             else:
                 address = listen_host
             scheme = "https" if any(hv.get(var) for var in spec.get("tls_vars", [])) else "http"

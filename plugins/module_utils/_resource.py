@@ -16,8 +16,8 @@ shown in a diff as they are.
 from __future__ import annotations
 
 import copy
-import re
 
+from ansible_collections.vigil.observability.plugins.module_utils._duration import PROMETHEUS_UNITS, UNITS_NS, duration_ns
 from ansible_collections.vigil.observability.plugins.module_utils._errors import ApiError, ValidationError, VigilError
 
 SECRET = "[REDACTED]"
@@ -177,8 +177,8 @@ def run(module, work):
 
 # -- normalisation helpers shared by the modules ----------------------------------------------
 
-_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|y|w|d|h|m|s)")
-_UNITS_MS = {"y": 365 * 86400000, "w": 7 * 86400000, "d": 86400000, "h": 3600000, "m": 60000, "s": 1000, "ms": 1}
+# Milliseconds per unit of Prometheus' model.Duration (the form Grafana answers with).
+_UNITS_MS = {unit: UNITS_NS[unit] // 10 ** 6 for unit in PROMETHEUS_UNITS}
 
 
 def parse_duration(text, what="duration"):
@@ -190,16 +190,10 @@ def parse_duration(text, what="duration"):
     value = str(text).strip()
     if value in ("", "0"):
         return 0
-    pos = 0
-    total = 0.0
-    for match in _DURATION_PART.finditer(value):
-        if match.start() != pos:
-            break
-        total += float(match.group(1)) * _UNITS_MS[match.group(2)]
-        pos = match.end()
-    if pos != len(value) or pos == 0:
-        raise ValidationError("%s must be a duration such as '30s', '5m' or '1h30m', got %r" % (what, text))
-    return int(total)
+    try:
+        return int(duration_ns(value, PROMETHEUS_UNITS) / 10 ** 6)
+    except ValueError:
+        raise ValidationError("%s must be a duration such as '30s', '5m' or '1h30m', got %r" % (what, text)) from None
 
 
 def format_duration(milliseconds):
