@@ -12,12 +12,14 @@ from ansible.errors import AnsibleFilterError, AnsibleUndefinedVariable
 from ansible.utils.vars import merge_hash
 from jinja2 import Undefined, UndefinedError
 
-from ansible_collections.vigil.observability.plugins.filter.service_endpoint import address_of
+from ansible_collections.vigil.observability.plugins.filter.service_endpoint import address_of, endpoint_keys
 from ansible_collections.vigil.observability.plugins.module_utils._address import WILDCARDS, is_loopback, split_hostport
 
 # Keys of a job item that are not scrape_config data.
-_JOB_KEYS = frozenset(("job", "group", "role", "port", "enabled", "listen_var", "listen_default", "host_conditions", "tls_vars",
+_JOB_KEYS = frozenset(("job", "group", "endpoint", "role", "port", "enabled", "listen_var", "listen_default", "host_conditions", "tls_vars",
                        "basic_auth_vars", "metrics_path_var"))
+# What an ``endpoint`` item takes from the stack's table (service_endpoint.SERVICES).
+_ENDPOINT_KEYS = ("role", "port", "listen_var", "listen_default", "tls_vars", "basic_auth_vars", "metrics_path_var")
 _CONDITION_KEYS = frozenset(("var", "default", "in"))
 # Listen hosts that mean "every interface": the target is the host's inventory address.
 _TRUE = ("yes", "on", "true", "1")
@@ -60,6 +62,11 @@ def _merged(index, item, settings):
     if not isinstance(extra, Mapping):
         _fail("job %s: its scrape job settings are a %s, not a dict", job, type(extra).__name__)
     spec = merge_hash(dict(item), dict(extra), True, "replace")
+    if "endpoint" in spec:  # the exporter's facts from the stack's table; the item's own keys win
+        keys = endpoint_keys(spec["endpoint"], "inventory_scrape_configs: job %s" % job)
+        if "listen_var" not in keys:
+            _fail("job %s: endpoint %s has no listen address variable; give listen_var and port", job, spec["endpoint"])
+        spec = dict({key: value for key, value in keys.items() if key in _ENDPOINT_KEYS}, **spec)
     if not isinstance(spec.get("group"), str):
         _fail("job %s: group must be an inventory group name ('' for none), got %r", job, spec.get("group"))
     return spec

@@ -47,7 +47,74 @@ SERVICES = {
                                  "enabled": "vigil_otel_collector_enabled"},
     "grafana": {"role": "grafana", "host": "grafana_http_addr", "port": "grafana_http_port",
                 "tls": ("grafana_tls_cert_file",), "enabled": "vigil_grafana_enabled"},
+    "jaeger_health": {"role": "jaeger", "listen": "jaeger_health_listen_address", "enabled": "vigil_jaeger_enabled"},
+    "jaeger_spm": {"role": "jaeger", "listen": "jaeger_spm_exporter_listen_address", "enabled": "vigil_jaeger_enabled"},
+    "otel_collector_health": {"role": "otel_collector", "listen": "otel_collector_health_listen_address",
+                              "enabled": "vigil_otel_collector_enabled"},
+    "otel_collector_spanmetrics": {"role": "otel_collector", "listen": "otel_collector_spanmetrics_exporter_listen_address",
+                                   "enabled": "vigil_otel_collector_enabled"},
+    # The client tier: what Prometheus scrapes and Uptime Kuma watches on every monitored host.
+    "node_exporter": {"role": "node_exporter", "listen": "node_exporter_web_listen_addresses",
+                      "tls": ("node_exporter_tls_cert", "node_exporter_tls_cert_file"),
+                      "auth": ("node_exporter_basic_auth_users",), "metrics_path": "node_exporter_web_telemetry_path",
+                      "enabled": "vigil_node_exporter_enabled"},
+    "telegraf": {"role": "telegraf", "listen": "telegraf_prometheus_client_listen",
+                 "tls": ("telegraf_prometheus_client_tls_cert", "telegraf_prometheus_client_tls_cert_file"),
+                 "auth": ("telegraf_prometheus_client_basic_username",),
+                 "basic_auth": {"username": "telegraf_prometheus_client_basic_username",
+                                "password": "telegraf_prometheus_client_basic_password"},
+                 "metrics_path": "telegraf_prometheus_client_path", "enabled": "vigil_telegraf_enabled"},
+    "alloy": {"role": "alloy", "listen": "alloy_http_listen_address", "enabled": "vigil_alloy_enabled"},
+    "jaeger_metrics": {"role": "jaeger", "listen": "jaeger_metrics_listen_address", "enabled": "vigil_jaeger_enabled"},
+    # jaeger-agent's gRPC reporter target: the legacy receivers' grpc entry.
+    "jaeger_legacy_grpc": {"role": "jaeger", "listen": "jaeger_legacy_receivers", "listen_key": "grpc",
+                           "enabled": "vigil_jaeger_enabled"},
+    "jaeger_agent_otlp_grpc": {"role": "jaeger_agent", "listen": "jaeger_agent_otlp_grpc_listen_address",
+                               "enabled": "vigil_jaeger_agent_enabled"},
+    "jaeger_agent_otlp_http": {"role": "jaeger_agent", "listen": "jaeger_agent_otlp_http_listen_address",
+                               "enabled": "vigil_jaeger_agent_enabled"},
+    "jaeger_agent_thrift_compact": {"role": "jaeger_agent", "listen": "jaeger_agent_thrift_compact_listen_address",
+                                    "enabled": "vigil_jaeger_agent_enabled"},
+    "jaeger_agent_thrift_binary": {"role": "jaeger_agent", "listen": "jaeger_agent_thrift_binary_listen_address",
+                                   "enabled": "vigil_jaeger_agent_enabled"},
+    "jaeger_agent_thrift_http": {"role": "jaeger_agent", "listen": "jaeger_agent_thrift_http_listen_address",
+                                 "enabled": "vigil_jaeger_agent_enabled"},
+    "jaeger_agent_health": {"role": "jaeger_agent", "listen": "jaeger_agent_health_listen_address",
+                            "enabled": "vigil_jaeger_agent_enabled"},
+    "jaeger_agent_metrics": {"role": "jaeger_agent", "listen": "jaeger_agent_metrics_listen_address",
+                             "enabled": "vigil_jaeger_agent_enabled"},
+    "jaeger_agent_legacy_admin": {"role": "jaeger_agent", "listen": "jaeger_agent_legacy_admin_listen_address",
+                                  "enabled": "vigil_jaeger_agent_enabled"},
 }
+
+
+def endpoint_keys(service, name):
+    """The keys a job of inventory_scrape_configs or a service of stack_monitors takes from the
+    table for ``endpoint: <service>``: role, listen_var + listen_default (or address_var + port_var),
+    port, tls_vars, auth_vars, basic_auth_vars, metrics_path_var."""
+    spec = SERVICES.get(service) if isinstance(service, str) else None
+    if spec is None:
+        _fail(name, "endpoint %r is not a service of the stack; known: %s", service, ", ".join(sorted(SERVICES)))
+    role = spec["role"]
+    out = {"role": role, "tls_vars": list(spec.get("tls", ())), "auth_vars": list(spec.get("auth", ()))}
+    if "listen_key" in spec:
+        _fail(name, "endpoint %s is an entry of %s, which a job or monitor cannot read", service, spec["listen"])
+    if "listen" in spec:
+        default = _default(role, spec["listen"])
+        default = default[0] if isinstance(default, list) else default
+        out.update(listen_var=spec["listen"], listen_default=default, port=listen_parts(default, name)["port"])
+    else:
+        host = _default(role, spec["host"]) if "host" in spec else ""
+        port = _default(role, spec["port"])
+        out.update(address_var=spec.get("host"), port_var=spec["port"], port=port,
+                   listen_default=join_hostport(host or "", port))
+        if out["address_var"] is None:
+            del out["address_var"]
+    if "basic_auth" in spec:
+        out["basic_auth_vars"] = dict(spec["basic_auth"])
+    if "metrics_path" in spec:
+        out["metrics_path_var"] = spec["metrics_path"]
+    return out
 
 
 def _fail(name, message, *args):
@@ -95,6 +162,16 @@ def _setting(hv, role, var):
     return _get(hv, var, _default(role, var))
 
 
+def _listen_value(hv, spec):
+    """The listen address of ``spec`` from the host's variables or the role's default; with
+    ``listen_key``, that entry of a dict variable."""
+    value = _setting(hv, spec["role"], spec["listen"])
+    if "listen_key" in spec:
+        default = _default(spec["role"], spec["listen"])[spec["listen_key"]]
+        value = value.get(spec["listen_key"], default) if isinstance(value, Mapping) else default
+    return value
+
+
 def listen_parts(value, name="listen_parts"):
     """``{host, port}`` of a Go-style listen address (``:9093``, ``0.0.0.0:9090``, ``[::1]:9090``);
     a list means its first entry."""
@@ -129,9 +206,9 @@ def service_endpoint(server, service, hostvars, client=None):
         _fail("service_endpoint", "the server of %s must be an inventory host name, not %r", service, server)
     hv = _get(hostvars, server, {})
     role = spec["role"]
-    what = "%s of %s" % (spec.get("listen") or spec["port"], server)
+    what = "%s%s of %s" % (spec.get("listen") or spec["port"], "." + spec["listen_key"] if "listen_key" in spec else "", server)
     if "listen" in spec:
-        parts = listen_parts(_setting(hv, role, spec["listen"]), "service_endpoint: %s" % what)
+        parts = listen_parts(_listen_value(hv, spec), "service_endpoint: %s" % what)
         listen_host, port = parts["host"], parts["port"]
     else:
         listen_host = str(_setting(hv, role, spec["host"]) or "") if "host" in spec else ""
@@ -171,9 +248,17 @@ def service_endpoints(servers, service, hostvars, client=None):
     return [endpoint for endpoint in endpoints if endpoint["enabled"]]
 
 
+def endpoint_ports(server, services, hostvars):
+    """The ports ``services`` listen on, on inventory host ``server`` (sorted; to find a clash
+    with another role on the same host)."""
+    if isinstance(services, str) or not isinstance(services, (list, tuple)):
+        _fail("endpoint_ports", "services must be a list of service names, not %r", services)
+    return sorted(service_endpoint(server, service, hostvars)["port"] for service in services)
+
+
 class FilterModule:
-    """host_address, service_endpoint, service_endpoints and listen_parts."""
+    """host_address, service_endpoint, service_endpoints, endpoint_ports and listen_parts."""
 
     def filters(self):
         return {"host_address": host_address, "service_endpoint": service_endpoint,
-                "service_endpoints": service_endpoints, "listen_parts": listen_parts}
+                "service_endpoints": service_endpoints, "listen_parts": listen_parts, "endpoint_ports": endpoint_ports}

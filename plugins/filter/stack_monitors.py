@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vigil.observability.plugins.filter.service_endpoint import address_of
+from ansible_collections.vigil.observability.plugins.filter.service_endpoint import address_of, endpoint_keys
 from ansible_collections.vigil.observability.plugins.module_utils._address import WILDCARDS, is_loopback, split_hostport
 
-_SERVICE_KEYS = {"service", "tier", "group", "role", "listen_var", "listen_default", "port_var", "address_var",
+_SERVICE_KEYS = {"service", "endpoint", "tier", "group", "role", "listen_var", "listen_default", "port_var", "address_var",
                  "path", "tls_vars", "auth_vars", "host_conditions", "title"}
+
+# What an ``endpoint`` item takes from the stack's table (service_endpoint.SERVICES).
+_ENDPOINT_KEYS = ("role", "listen_var", "listen_default", "address_var", "port_var", "tls_vars", "auth_vars")
 
 
 def _listen(value, default, what):
@@ -54,6 +57,9 @@ def stack_monitors(groups, hostvars, services, kuma_host, groups_map, monitor=No
         unknown = set(spec) - _SERVICE_KEYS
         if unknown:
             raise AnsibleFilterError("stack_monitors: service %s has unknown keys %s" % (spec["service"], sorted(unknown)))
+        if "endpoint" in spec:  # where it listens, TLS and auth from the stack's table; the item's own keys win
+            keys = endpoint_keys(spec["endpoint"], "stack_monitors: service %s" % spec["service"])
+            spec = dict({key: value for key, value in keys.items() if key in _ENDPOINT_KEYS}, **spec)
         group = groups_map.get(spec["tier"])
         if group is None:
             raise AnsibleFilterError("stack_monitors: service %s names tier %r, not one of %s"

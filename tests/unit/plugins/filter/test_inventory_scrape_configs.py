@@ -359,3 +359,21 @@ def test_a_bad_listen_address_on_a_host_that_is_not_scraped_is_not_an_error():
     hostvars = {"c1": {"vigil_telegraf_enabled": False, "telegraf_prometheus_client_listen": "junk"},
                 "c2": {"telegraf_prometheus_client_enabled": False, "telegraf_prometheus_client_listen": "junk"}}
     assert configs([TELEGRAF], hostvars) == []
+
+
+def test_an_endpoint_item_takes_its_facts_from_the_stacks_table():
+    """`endpoint: telegraf` scrapes exactly as the facts written out; the item's own keys win."""
+    hostvars = {"c1": {"ansible_host": "10.0.0.11", "telegraf_prometheus_client_listen": ":9274",
+                       "telegraf_prometheus_client_basic_username": "prom",
+                       "telegraf_prometheus_client_basic_password": "pw"},
+                "c2": {"vigil_address": "10.0.0.12", "telegraf_prometheus_client_tls_cert_file": "/etc/t.crt"}}
+    written = dict(TELEGRAF, metrics_path_var="telegraf_prometheus_client_path",
+                   tls_vars=["telegraf_prometheus_client_tls_cert", "telegraf_prometheus_client_tls_cert_file"])
+    short = {"job": "telegraf", "group": "clients", "endpoint": "telegraf",
+             "host_conditions": [{"var": "telegraf_prometheus_client_enabled", "default": True}]}
+    assert run([short], hostvars) == run([written], hostvars)
+    assert run([dict(short, port=1)], hostvars) == run([dict(written, port=1)], hostvars)
+    with pytest.raises(AnsibleFilterError, match="job loki: endpoint loki has no listen address variable"):
+        run([{"job": "loki", "group": "clients", "endpoint": "loki"}], hostvars)
+    with pytest.raises(AnsibleFilterError, match="job x: endpoint 'nope' is not a service of the stack"):
+        run([{"job": "x", "group": "clients", "endpoint": "nope"}], hostvars)

@@ -9,7 +9,7 @@ from ansible.errors import AnsibleFilterError
 from jinja2 import Undefined
 
 from ansible_collections.vigil.observability.plugins.filter.service_endpoint import (
-    SERVICES, host_address, listen_parts, role_defaults, service_endpoint, service_endpoints)
+    SERVICES, endpoint_keys, endpoint_ports, host_address, listen_parts, role_defaults, service_endpoint, service_endpoints)
 
 
 def test_host_address_prefers_vigil_address_then_ansible_host_then_name():
@@ -42,11 +42,11 @@ def test_every_service_defaults_are_literal_values_of_the_role():
     """Each variable the table names exists in its role's defaults, with a literal value."""
     for service, spec in SERVICES.items():
         defaults = role_defaults(spec["role"])
-        for key in ("listen", "host", "port", "url_path", "base_path"):
+        for key in ("listen", "host", "port", "url_path", "base_path", "metrics_path"):
             if key in spec:
                 assert spec[key] in defaults, (service, spec[key])
                 assert "{{" not in str(defaults[spec[key]]), (service, spec[key])
-        for var in spec.get("tls", ()) + spec.get("auth", ()):
+        for var in spec.get("tls", ()) + spec.get("auth", ()) + tuple(spec.get("basic_auth", {}).values()):
             assert var in defaults, (service, var)
         # Every service answers with the role's defaults alone.
         endpoint = service_endpoint("srv", service, {"srv": {}})
@@ -61,7 +61,15 @@ def test_defaults_give_the_well_known_ports():
         "alertmanager_cluster": "http://10.0.0.5:9094", "loki": "http://10.0.0.5:3100",
         "jaeger_otlp_grpc": "http://10.0.0.5:4317", "jaeger_otlp_http": "http://10.0.0.5:4318",
         "jaeger_query": "http://10.0.0.5:16686", "otel_collector_otlp_grpc": "http://10.0.0.5:4317",
-        "otel_collector_otlp_http": "http://10.0.0.5:4318", "grafana": "http://10.0.0.5:3000"}
+        "otel_collector_otlp_http": "http://10.0.0.5:4318", "grafana": "http://10.0.0.5:3000",
+        "jaeger_health": "http://10.0.0.5:13133", "jaeger_spm": "http://10.0.0.5:8889", "jaeger_metrics": "http://10.0.0.5:8888",
+        "jaeger_legacy_grpc": "http://10.0.0.5:14250", "otel_collector_health": "http://10.0.0.5:13133",
+        "otel_collector_spanmetrics": "http://10.0.0.5:8889", "node_exporter": "http://10.0.0.5:9100",
+        "telegraf": "http://10.0.0.5:9273", "alloy": "http://10.0.0.5:12345", "jaeger_agent_health": "http://10.0.0.5:13133",
+        "jaeger_agent_metrics": "http://10.0.0.5:8888", "jaeger_agent_legacy_admin": "http://10.0.0.5:14271",
+        "jaeger_agent_otlp_grpc": "http://10.0.0.5:4317", "jaeger_agent_otlp_http": "http://10.0.0.5:4318",
+        "jaeger_agent_thrift_compact": "http://10.0.0.5:6831", "jaeger_agent_thrift_binary": "http://10.0.0.5:6832",
+        "jaeger_agent_thrift_http": "http://10.0.0.5:14268"}
 
 
 def test_the_servers_own_settings_win():
@@ -109,3 +117,41 @@ def test_bad_input_names_the_thing():
         service_endpoint("", "loki", {})
     with pytest.raises(AnsibleFilterError, match="must be a list of inventory host names"):
         service_endpoints("srv", "loki", {})
+
+
+def test_an_entry_of_a_dict_variable():
+    """jaeger-agent reports to the grpc entry of the jaeger role's jaeger_legacy_receivers."""
+    assert service_endpoint("srv", "jaeger_legacy_grpc", {"srv": {}})["hostport"] == "srv:14250"
+    hostvars = {"srv": {"jaeger_legacy_receivers": {"grpc": "10.0.0.5:24250"}},
+                "other": {"jaeger_legacy_receivers": {"thrift_http": "0.0.0.0:1"}}}
+    assert service_endpoint("srv", "jaeger_legacy_grpc", hostvars)["hostport"] == "10.0.0.5:24250"
+    # An inventory dict without the entry keeps the role's default for it.
+    assert service_endpoint("other", "jaeger_legacy_grpc", hostvars)["port"] == 14250
+    with pytest.raises(AnsibleFilterError, match=r"jaeger_legacy_receivers\.grpc of srv.*not a listen address"):
+        service_endpoint("srv", "jaeger_legacy_grpc", {"srv": {"jaeger_legacy_receivers": {"grpc": "x"}}})
+
+
+def test_endpoint_ports_of_a_host():
+    hostvars = {"srv": {"jaeger_otlp_grpc_listen_address": "0.0.0.0:4417"}}
+    assert endpoint_ports("srv", ["jaeger_otlp_http", "jaeger_otlp_grpc", "jaeger_health"], hostvars) == [4318, 4417, 13133]
+    with pytest.raises(AnsibleFilterError, match="endpoint_ports: services must be a list"):
+        endpoint_ports("srv", "jaeger_health", hostvars)
+
+
+def test_endpoint_keys_give_a_job_or_monitor_its_exporter_facts():
+    assert endpoint_keys("telegraf", "x") == {
+        "role": "telegraf", "listen_var": "telegraf_prometheus_client_listen", "listen_default": ":9273", "port": 9273,
+        "tls_vars": ["telegraf_prometheus_client_tls_cert", "telegraf_prometheus_client_tls_cert_file"],
+        "auth_vars": ["telegraf_prometheus_client_basic_username"],
+        "basic_auth_vars": {"username": "telegraf_prometheus_client_basic_username",
+                            "password": "telegraf_prometheus_client_basic_password"},
+        "metrics_path_var": "telegraf_prometheus_client_path"}
+    # node_exporter listens on a list: its first default.
+    assert endpoint_keys("node_exporter", "x")["listen_default"] == ":9100"
+    assert endpoint_keys("loki", "x") == {"role": "loki", "address_var": "loki_http_listen_address",
+                                          "port_var": "loki_http_listen_port", "port": 3100, "listen_default": ":3100",
+                                          "tls_vars": [], "auth_vars": []}
+    with pytest.raises(AnsibleFilterError, match="x: endpoint 'nope' is not a service of the stack; known: "):
+        endpoint_keys("nope", "x")
+    with pytest.raises(AnsibleFilterError, match="endpoint jaeger_legacy_grpc is an entry of jaeger_legacy_receivers"):
+        endpoint_keys("jaeger_legacy_grpc", "x")

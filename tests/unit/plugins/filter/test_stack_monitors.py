@@ -83,3 +83,25 @@ def test_agent_flavours_have_their_own_health_path():
 def test_bad_input(services, hostvars, message):
     with pytest.raises(AnsibleFilterError, match=message):
         stack_monitors({"monitoring_servers": ["srv"]}, hostvars, services, "srv", GROUPS_MAP)
+
+
+def test_an_endpoint_item_takes_its_facts_from_the_stacks_table():
+    """`endpoint: node_exporter` gives the same monitors as the facts written out, own keys winning."""
+    groups = {"monitoring_clients": ["c1"]}
+    hostvars = {"c1": {"ansible_host": "10.0.0.11", "node_exporter_web_listen_addresses": [":9101"],
+                       "node_exporter_basic_auth_users": {"p": "x"}}}
+    written = [{"service": "node_exporter", "tier": "clients", "role": "node_exporter",
+                "listen_var": "node_exporter_web_listen_addresses", "listen_default": ":9100", "path": "/metrics",
+                "tls_vars": ["node_exporter_tls_cert", "node_exporter_tls_cert_file"],
+                "auth_vars": ["node_exporter_basic_auth_users"]}]
+    short = [{"service": "node_exporter", "tier": "clients", "endpoint": "node_exporter", "path": "/metrics"}]
+    expected = stack_monitors(groups, hostvars, written, "srv", GROUPS_MAP)
+    assert stack_monitors(groups, hostvars, short, "srv", GROUPS_MAP) == expected
+    assert expected["clients"][0]["url"] == "http://10.0.0.11:9101/metrics"
+    assert expected["clients"][0]["accepted_status_codes"] == ["200-299", "401"]
+    # Loki: an address and a port variable.
+    loki = [{"service": "loki", "tier": "servers", "endpoint": "loki", "path": "/ready"}]
+    found = stack_monitors({"monitoring_servers": ["s"]}, {"s": {"loki_http_listen_port": 3200}}, loki, "k", GROUPS_MAP)
+    assert found["servers"][0]["url"] == "http://s:3200/ready"
+    with pytest.raises(AnsibleFilterError, match="stack_monitors: service x: endpoint 'nope' is not a service of the stack"):
+        stack_monitors(groups, hostvars, [{"service": "x", "tier": "clients", "endpoint": "nope"}], "srv", GROUPS_MAP)
