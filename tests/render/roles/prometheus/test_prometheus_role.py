@@ -6,6 +6,8 @@ import subprocess
 import pytest
 import yaml
 
+from ansible_collections.vigil.observability.plugins.filter.service_endpoint import SERVICES
+
 from harness import mirror_tool, render_plays
 
 INVENTORY = {
@@ -92,7 +94,9 @@ VARIANTS = {
     "bad_rule_name": dict(variant("3.14.0", prometheus_bundled_rules_disabled=["TargetGone"]),
                           expect_failure=r"unknown bundled rule\(s\) TargetGone"),
     "bad_job_spec": dict(variant("3.14.0", prometheus_inventory_jobs=[{"job": "x", "group": "monitoring_clients", "port": "http"}]),
-                         expect_failure=r"every item needs job, group, role and a numeric port"),
+                         expect_failure=r"every item needs job, group, and an endpoint or a role and a numeric port"),
+    "bad_job_endpoint": dict(variant("3.14.0", prometheus_inventory_jobs=[{"job": "x", "group": "monitoring_clients", "endpoint": "nodex"}]),
+                             expect_failure=r"job x: endpoint 'nodex' is not a service of the stack"),
     "bad_tls": dict(variant("3.14.0", prometheus_tls_cert="CERT"), expect_failure=r"needs a certificate and its key"),
     "bad_rw_url": dict(variant("3.14.0", prometheus_remote_write=[{"name": "x"}]), expect_failure=r"every item needs a url"),
 }
@@ -184,22 +188,18 @@ def test_the_job_list_is_the_users_to_replace(rendered):
 
 
 def test_listen_defaults_follow_the_owning_roles(rendered):
-    """The contract's defaults are those of the roles that deploy the exporters."""
+    """The contract names each exporter as a service of the stack's table (whose listen variables
+    and defaults are the owning role's: test_service_endpoint checks them); its host conditions
+    are variables of that role, with the role's defaults."""
     jobs = values(rendered, "v3_default")["prometheus_inventory_jobs"]
     checked = 0
     for spec in jobs:
-        with open(os.path.join(ROOT, "roles", spec["role"], "defaults", "main.yml"), encoding="utf-8") as handle:
+        assert spec.get("endpoint") in SERVICES, spec["job"]
+        role = SERVICES[spec["endpoint"]]["role"]
+        with open(os.path.join(ROOT, "roles", role, "defaults", "main.yml"), encoding="utf-8") as handle:
             role_defaults = yaml.safe_load(handle)
-        named = [spec["listen_var"]] if "listen_var" in spec else []
-        named += spec.get("tls_vars", []) + list(spec.get("basic_auth_vars", {}).values())
-        named += [spec["metrics_path_var"]] if "metrics_path_var" in spec else []
-        named += [c["var"] for c in spec.get("host_conditions", [])]
-        for name in named:
-            assert name in role_defaults, "%s: %s is not a variable of role %s" % (spec["job"], name, spec["role"])
-        if "listen_var" in spec:
-            default = role_defaults[spec["listen_var"]]
-            assert spec["listen_default"] == (default[0] if isinstance(default, list) else default), spec["job"]
         for cond in spec.get("host_conditions", []):
+            assert cond["var"] in role_defaults, "%s: %s is not a variable of role %s" % (spec["job"], cond["var"], role)
             assert cond["default"] == role_defaults[cond["var"]], (spec["job"], cond["var"])
         checked += 1
     assert checked == len(jobs) == 9

@@ -21,6 +21,15 @@ def test_a_list_repeats_the_flag():
     assert cli_flags({"cluster.peer": ["a:9094", "b:9094"], "x": []}) == ["--cluster.peer=a:9094", "--cluster.peer=b:9094"]
 
 
+def test_keep_empty_passes_an_empty_value():
+    flags = {"a": "1", "cluster.listen-address": "", "b": ""}
+    assert cli_flags(flags, ["cluster.listen-address"]) == ["--a=1", "--cluster.listen-address=", ]
+    assert cli_flags(dict(flags, **{"cluster.listen-address": "0.0.0.0:9094"}), ["cluster.listen-address"]) == [
+        "--a=1", "--cluster.listen-address=0.0.0.0:9094"]
+    with pytest.raises(AnsibleFilterError, match="cli_flags: keep_empty must be a list of flag names"):
+        cli_flags(flags, "cluster.listen-address")
+
+
 @pytest.mark.parametrize("flags,message", [
     ({"--config.file": "x"}, "'--config.file' is not a flag name"),
     ({"a b": "x"}, "'a b' is not a flag name"),
