@@ -55,28 +55,25 @@ def alertmanager_receivers(mattermost, webhooks, secret_prefix, slack_url_file=T
     webhook_url_file = boolean(webhook_url_file, strict=False)
     receivers, files = [], {}
 
-    def secret_path(item):
-        return "%s%s.webhook_url" % (secret_prefix, re.sub(r"[^A-Za-z0-9_.-]+", "_", str(item["name"])))
+    def url_setting(item, key, in_file):
+        """The receiver's webhook URL inline (``key``), or in a secret file (``<key>_file``)."""
+        if not in_file:
+            return {key: item["webhook_url"]}
+        path = "%s%s.webhook_url" % (secret_prefix, re.sub(r"[^A-Za-z0-9_.-]+", "_", str(item["name"])))
+        files[path] = str(item["webhook_url"])
+        return {key + "_file": path}
 
     for item in mattermost:
         spec = dict(mattermost_defaults)
         spec.update(item)
         slack = {key: value for key, value in spec.items() if key in keys}
-        if slack_url_file:
-            slack["api_url_file"] = secret_path(item)
-            files[secret_path(item)] = str(item["webhook_url"])
-        else:
-            slack["api_url"] = item["webhook_url"]
+        slack.update(url_setting(item, "api_url", slack_url_file))
         receivers.append({"name": item["name"], "slack_configs": [slack]})
     for item in webhooks:
         hook = {"send_resolved": item.get("send_resolved", True)}
         if "max_alerts" in item:
             hook["max_alerts"] = item["max_alerts"]
-        if webhook_url_file:
-            hook["url_file"] = secret_path(item)
-            files[secret_path(item)] = str(item["webhook_url"])
-        else:
-            hook["url"] = item["webhook_url"]
+        hook.update(url_setting(item, "url", webhook_url_file))
         receivers.append({"name": item["name"], "webhook_configs": [hook]})
     return {"receivers": receivers, "files": files}
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ansible.errors import AnsibleFilterError
+from ansible_collections.vigil.observability.plugins.plugin_utils.filter_args import fail as _fail, mapping as _mapping
 
 _CLIENT_KEYS = ("username", "password_file", "ca_file", "server_name", "insecure_skip_verify")
 _PIPELINES = ("metrics", "logs", "traces")
@@ -20,16 +20,6 @@ _REQUIRED = {
 }
 
 
-def _fail(name, message, *args):
-    raise AnsibleFilterError("%s: %s" % (name, message % args if args else message))
-
-
-def _mapping(name, value, what):
-    if value is None:
-        return {}
-    if not isinstance(value, Mapping):
-        _fail(name, "%s must be a dict, not a %s", what, type(value).__name__)
-    return value
 
 
 def alloy_http_client_blocks(client):

@@ -8,15 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ansible.errors import AnsibleFilterError
+from ansible_collections.vigil.observability.plugins.plugin_utils.filter_args import fail as _fail, mapping as _mapping
 
 _AGENT_FLAVORS = ("jaeger", "otelcol")
 _SAMPLING = ("none", "probabilistic", "tail")
 _SPANMETRICS_OUTPUTS = ("prometheus", "remote_write")
 
-
-def _fail(name, message, *args):
-    raise AnsibleFilterError("%s: %s" % (name, message % args if args else message))
 
 
 def _settings(name, settings, required):
@@ -27,13 +24,6 @@ def _settings(name, settings, required):
         _fail(name, "the settings lack %s", ", ".join(missing))
     return settings
 
-
-def _mapping(name, value, what):
-    if value is None:
-        return {}
-    if not isinstance(value, Mapping):
-        _fail(name, "%s must be a dict, not a %s", what, type(value).__name__)
-    return value
 
 
 def _percentage(name, probability):

@@ -9,27 +9,17 @@ import posixpath
 import re
 from collections.abc import Mapping
 
-from ansible.errors import AnsibleFilterError
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.filter.core import to_nice_yaml
 from ansible.utils.vars import merge_hash
 
 from ansible_collections.vigil.observability.plugins.filter.config_file_plan import jinja_sorted
 from ansible_collections.vigil.observability.plugins.module_utils._address import join_hostport as hostport
+from ansible_collections.vigil.observability.plugins.plugin_utils.filter_args import fail as _fail, mapping as _mapping
 
 _RULE_FILE_SUFFIX = re.compile(r"\.(yml|yaml|rules)$")
 
 
-def _fail(name, message, *args):
-    raise AnsibleFilterError("%s: %s" % (name, message % args if args else message))
-
-
-def _mapping(name, value, what):
-    if value is None:
-        return {}
-    if not isinstance(value, Mapping):
-        _fail(name, "%s must be a mapping, not a %s", what, type(value).__name__)
-    return value
 
 
 def _list(name, value, what):

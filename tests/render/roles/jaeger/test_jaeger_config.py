@@ -1,7 +1,6 @@
 """The configuration the jaeger role renders (through Ansible, from the role's own files), per variant."""
 
 import json
-import os
 
 import pytest
 

@@ -8,7 +8,6 @@ one the stand-in uses) and run the stand-in's `telegraf config check` on each fi
 """
 from __future__ import annotations
 
-import base64
 import datetime
 import importlib.util
 import json

@@ -46,7 +46,7 @@ def test_tls_alone_without_empty_values():
 
 
 @pytest.mark.parametrize("bad, message", [
-    ("agent", "the client settings must be a dict"),
+    ("agent", "the client settings must be a mapping"),
     ({"user": "agent"}, "unknown setting(s) user"),
     ({"username": "agent"}, "basic auth for 'agent' needs a password_file"),
 ])
@@ -149,13 +149,13 @@ def test_every_pipeline_renders_through_to_alloy():
 
 @pytest.mark.parametrize("settings, pipeline, message", [
     (METRICS, "events", "unknown pipeline 'events' (metrics, logs, traces)"),
-    ([], "metrics", "the metrics settings must be a dict, not a list"),
+    ([], "metrics", "the metrics settings must be a mapping, not a list"),
     ({"source": "unix"}, "metrics", "the metrics settings lack instance, job, scrape_interval, remote_write_urls"),
     (dict(METRICS, source="telegraf"), "metrics", "the metrics source must be node_exporter or unix, not 'telegraf'"),
     (dict(METRICS, node_exporter={}), "metrics", "node_exporter.address"),
     (dict(METRICS, remote_write_urls="http://x/api/v1/write"), "metrics", "remote_write_urls must be a list"),
     (dict(LOGS, files=[{"labels": {}}]), "logs", "log file item 0 needs a path"),
-    (dict(LOGS, journal_labels=["job"]), "logs", "journal_labels must be a dict"),
+    (dict(LOGS, journal_labels=["job"]), "logs", "journal_labels must be a mapping"),
     (dict(TRACES, token={"file": "/t"}), "traces", "the OTLP token needs its file and header"),
     ({}, "traces", "the traces settings lack otlp_endpoint"),
 ])

@@ -59,7 +59,7 @@ def test_agent_otelcol_flavour_resource_tags_and_head_sampling():
     (dict(AGENT, flavor="legacy"), "flavor must be jaeger or otelcol, not 'legacy'"),
     (dict(AGENT, sampling_probability=1.5), "the sampling probability 1.5 is not in [0, 1]"),
     (dict(AGENT, sampling_probability="half"), "the sampling probability 'half' is not a number"),
-    (dict(AGENT, tags=["env=lab"]), "tags must be a dict"),
+    (dict(AGENT, tags=["env=lab"]), "tags must be a mapping"),
 ])
 def test_agent_bad_input(settings, message):
     fails(jaeger_agent_processors, message, settings)
@@ -151,7 +151,7 @@ def test_jaeger_everything_on():
     ("config", "expects a dict of settings, not a str"),
     ({"log_level": "info"}, "the settings lack otlp_grpc_endpoint"),
     (dict(JAEGER, metrics_endpoint="8888"), "'8888' is not a listen address host:port"),
-    (dict(JAEGER, legacy_receivers=["grpc"]), "legacy_receivers must be a dict"),
+    (dict(JAEGER, legacy_receivers=["grpc"]), "legacy_receivers must be a mapping"),
 ])
 def test_jaeger_bad_input(settings, message):
     fails(jaeger_components, message, settings)
