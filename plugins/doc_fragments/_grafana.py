@@ -1,7 +1,8 @@
 # Private to the vigil.observability collection: no compatibility promise outside it.
 # Copyright: vigil.observability contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Connection options of the grafana_* modules (mirrors GRAFANA_CONNECTION in module_utils/_args.py)."""
+"""What every grafana_* module shares: its connection options (with ``_transport``, they mirror GRAFANA_CONNECTION
+in module_utils/_args.py), its notes and its attributes; ``PROVENANCE`` for the alerting objects."""
 
 from __future__ import annotations
 
@@ -41,20 +42,6 @@ options:
       - Without it the user's current organisation is used.
       - Falls back to the E(GRAFANA_ORG_ID) environment variable.
     type: int
-  validate_certs:
-    description:
-      - Verify the server's TLS certificate.
-    type: bool
-    default: true
-  ca_path:
-    description:
-      - PEM file with the CA certificate(s) to verify the server with.
-    type: path
-  timeout:
-    description:
-      - Seconds to wait for each HTTP answer.
-    type: int
-    default: 30
 notes:
   - All HTTP goes through Ansible's C(open_url); no extra Python library is needed.
   - HTTP 429, 502, 503 and 504 answers are retried three times with a bounded exponential
@@ -67,6 +54,12 @@ attributes:
     support: full
     membership:
       - vigil.observability.grafana
+  check_mode:
+    description: No request that changes anything is sent in check mode; C(changed) is what a real run would report.
+    support: full
+  diff_mode:
+    description: Shows the object before and after, as RV(diff) describes it.
+    support: full
 """
 
     # Alerting provisioning objects (mirrors PROVENANCE_SPEC in module_utils/_args.py).

@@ -1,9 +1,11 @@
+# Private to the vigil.observability collection: no compatibility promise outside it.
 # Copyright: vigil.observability contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Connection options of the uptime_kuma_* modules (mirrors KUMA_CONNECTION in module_utils/_kuma_module.py)."""
+"""What every uptime_kuma_* module shares: its login options (mirrors KUMA_CONNECTION in
+module_utils/_kuma_module.py, whose transport options ``_transport`` documents), requirements,
+notes and attributes."""
 
 from __future__ import annotations
-
 
 class ModuleDocFragment(object):
 
@@ -44,20 +46,6 @@ options:
         module logs in with the token in it first and falls back to O(username)/O(password);
         a password login writes the new token there.
     type: path
-  validate_certs:
-    description:
-      - Verify the server's TLS certificate.
-    type: bool
-    default: true
-  ca_path:
-    description:
-      - PEM file with the CA certificate(s) to verify the server with.
-    type: path
-  timeout:
-    description:
-      - Seconds to wait for the connection and for each answer of the server.
-    type: int
-    default: 30
 requirements:
   - python-socketio (with its client extras, websocket-client and requests) on the host that runs
     the module; on Debian the packages C(python3-socketio) and C(python3-websocket). The
@@ -67,4 +55,11 @@ notes:
     its web app does. A run that changes nothing sends no write (the result's RV(requests) counts
     logins, round trips and writes).
   - Secrets (passwords, tokens, webhook URLs) never appear in a result or a diff.
+attributes:
+  check_mode:
+    description: No write is sent in check mode; C(changed) is what a real run would report.
+    support: full
+  diff_mode:
+    description: Shows the object before and after, as RV(diff) describes it.
+    support: full
 """

@@ -1,7 +1,7 @@
 # Private to the vigil.observability collection: no compatibility promise outside it.
 # Copyright: vigil.observability contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Shared argument specs of the grafana_* modules and small input helpers.
+"""Shared argument specs of the grafana_* modules (the transport and state specs of every module) and small input helpers.
 
 ``plugins/doc_fragments/_grafana.py`` and ``_state.py`` document these specs option by
 option; a unit test keeps them identical.
@@ -11,9 +11,16 @@ from __future__ import annotations
 
 import re
 
-from ansible.module_utils.basic import env_fallback
+from ansible.module_utils.basic import AnsibleModule, env_fallback
 
 from ansible_collections.vigil.observability.plugins.module_utils._errors import ValidationError
+
+# How every module of the collection reaches its server (doc_fragments/_transport.py).
+TRANSPORT_SPEC = dict(
+    validate_certs=dict(type="bool", default=True),
+    ca_path=dict(type="path"),
+    timeout=dict(type="int", default=30),
+)
 
 GRAFANA_CONNECTION = dict(
     url=dict(type="str", required=True, fallback=(env_fallback, ["GRAFANA_URL"])),
@@ -21,9 +28,7 @@ GRAFANA_CONNECTION = dict(
     username=dict(type="str", fallback=(env_fallback, ["GRAFANA_USER"])),
     password=dict(type="str", no_log=True, fallback=(env_fallback, ["GRAFANA_PASSWORD"])),
     org_id=dict(type="int", fallback=(env_fallback, ["GRAFANA_ORG_ID"])),
-    validate_certs=dict(type="bool", default=True),
-    ca_path=dict(type="path"),
-    timeout=dict(type="int", default=30),
+    **TRANSPORT_SPEC
 )
 
 GRAFANA_MUTUALLY_EXCLUSIVE = [["token", "username"]]
@@ -66,6 +71,23 @@ def module_kwargs(argument_spec, **extra):
     )
     kwargs.update(extra)
     return kwargs
+
+
+def grafana_module(options, uid=False, **extra):
+    """The AnsibleModule of a grafana_* module: connection, state and its own ``options``.
+
+    ``uid=True``: the object is found by a required ``uid`` option, checked against Grafana's
+    rules (and trimmed) before anything else; a bad one fails the module cleanly.
+    """
+    if uid:
+        options = dict(options, uid=dict(type="str", required=True))
+    module = AnsibleModule(**module_kwargs(grafana_spec(**options), **extra))
+    if uid:
+        try:
+            module.params["uid"] = validate_uid(module.params["uid"])
+        except ValidationError as err:
+            module.fail_json(msg=str(err))
+    return module
 
 
 def payload(params, *keys, **renames):

@@ -1,7 +1,11 @@
 # Private to the vigil.observability collection: no compatibility promise outside it.
 # Copyright: vigil.observability contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Shared argument spec and session handling of the uptime_kuma_* modules.
+"""Shared argument spec, entry and session handling of the uptime_kuma_* modules.
+
+A resource module describes its object as a ``KumaObject`` and its entry is three calls:
+``module = kuma_module(options, identity, check)``, ``obj = MyObject(module)``,
+``run_object(module, obj, "result_key")``.
 
 ``plugins/doc_fragments/_uptime_kuma.py`` documents ``KUMA_CONNECTION`` option by option; a
 unit test keeps them identical.
@@ -11,8 +15,10 @@ from __future__ import annotations
 
 import os
 
-from ansible.module_utils.basic import env_fallback, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
+from ansible_collections.vigil.observability.plugins.module_utils import _resource
+from ansible_collections.vigil.observability.plugins.module_utils._args import STATE_SPEC, TRANSPORT_SPEC
 from ansible_collections.vigil.observability.plugins.module_utils._errors import ValidationError, VigilError
 from ansible_collections.vigil.observability.plugins.module_utils._kuma import (
     HAS_SOCKETIO, SOCKETIO_IMPORT_ERROR, KumaClient, KumaError,
@@ -25,13 +31,7 @@ KUMA_CONNECTION = dict(
     totp=dict(type="str", no_log=True),
     token=dict(type="str", no_log=True, fallback=(env_fallback, ["UPTIME_KUMA_TOKEN"])),
     token_file=dict(type="path"),
-    validate_certs=dict(type="bool", default=True),
-    ca_path=dict(type="path"),
-    timeout=dict(type="int", default=30),
-)
-
-STATE_SPEC = dict(
-    state=dict(type="str", default="present", choices=["present", "absent"]),
+    **TRANSPORT_SPEC
 )
 
 
@@ -42,6 +42,64 @@ def kuma_spec(with_state=True, **options):
         spec.update(STATE_SPEC)
     spec.update(options)
     return spec
+
+
+def kuma_module(options, identity=None, check=None, with_state=True, **kwargs):
+    """The AnsibleModule of an uptime_kuma_* module (check mode supported), its input checked
+    before any connection: the ``identity`` option (the one that finds the object) must not be
+    empty, and ``check(params)`` may raise a ValidationError; either fails the module cleanly."""
+    module = AnsibleModule(argument_spec=kuma_spec(with_state=with_state, **options), supports_check_mode=True, **kwargs)
+    try:
+        if identity is not None and not module.params[identity].strip():
+            raise ValidationError("%s must not be empty" % identity)
+        if check is not None:
+            check(module.params)
+    except ValidationError as err:
+        module.fail_json(msg=str(err))
+    return module
+
+
+class KumaObject(object):
+    """One object of an uptime_kuma_* resource module, found by the option ``identity``.
+
+    A subclass sets ``kind`` (names it in messages: ``label`` is ``"<kind> '<name>'"``) and
+    ``identity``, and gives ``read(client)``, ``desired(client, current)`` (the desired view),
+    ``create``/``update``/``delete(client, desired, current)``, ``view(raw)``, ``summary(raw)``
+    and ``predict(desired, current)`` as ``_resource.Resource`` describes them.
+    """
+
+    kind = None
+    identity = None
+    summary = None  # default: the view
+    predict = None  # default: the desired view
+
+    def __init__(self, module):
+        self.module = module
+        self.params = module.params
+        self.name = self.params[self.identity]
+        self.label = "%s %r" % (self.kind, self.name)
+
+    def resource(self, client):
+        return _resource.Resource(self.kind, read=self.read, create=self.create, update=self.update,
+                                  delete=self.delete, view=self.view, summary=self.summary, predict=self.predict,
+                                  label=self.label)
+
+    def extra(self):
+        """Further keys of the result with O(state=present)."""
+        return {}
+
+
+def run_object(module, obj, key):
+    """Connect, make ``obj`` what the module's state asks, and return it under ``key`` (with
+    ``obj.extra()`` when present)."""
+    state = module.params["state"]
+
+    def work(client):
+        desired = (lambda current: obj.desired(client, current)) if state == "present" else None
+        result = _resource.ensure(client, obj.resource(client), desired, state, module.check_mode)
+        return _resource.module_result(module, result, key, **(obj.extra() if state == "present" else {}))
+
+    run(module, work)
 
 
 def check_library(module):

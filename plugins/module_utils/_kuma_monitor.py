@@ -158,22 +158,18 @@ def _parse_json(text):
         return text
 
 
+_NUMBERS = {"int": int, "float": float}
+
+
 def normalize(kind, value):
     """A server or option value in the form both sides are compared in."""
     if kind in ("str", "secret"):
         return "" if value is None else str(value)
-    if kind == "int":
+    if kind in _NUMBERS:
         if value in (None, ""):
             return None
         try:
-            return int(value)
-        except (TypeError, ValueError):
-            return value
-    if kind == "float":
-        if value in (None, ""):
-            return None
-        try:
-            return float(value)
+            return _NUMBERS[kind](value)
         except (TypeError, ValueError):
             return value
     if kind == "bool":

@@ -17,7 +17,6 @@ description:
     V(5m)); query models with Grafana's defaults (C(intervalMs) 1000, C(maxDataPoints) 43200)
     filled in; relative time ranges as seconds; empty labels/annotations equal missing ones.
     C(id), C(updated), C(orgID) and provenance are ignored.
-  - Idempotent; supports check mode and diff.
 author:
   - vigil.observability maintainers (@vigil)
 options:
@@ -97,15 +96,9 @@ options:
     type: dict
 extends_documentation_fragment:
   - vigil.observability._grafana
+  - vigil.observability._transport
   - vigil.observability._grafana.provenance
   - vigil.observability._state
-attributes:
-  check_mode:
-    description: No request that changes anything is sent in check mode; C(changed) is what a real run would report.
-    support: full
-  diff_mode:
-    description: Shows the normalised rule (and the group interval when managed) before and after.
-    support: full
 seealso:
   - module: vigil.observability.grafana_folder
   - module: vigil.observability.grafana_notification_policy
@@ -141,27 +134,25 @@ EXAMPLES = r"""
 
 RETURN = r"""
 alert_rule:
-  description: The normalised rule after the run (predicted in check mode; null after O(state=absent)).
+  description: The rule in the normalised form the module compares.
   returned: always
   type: dict
   sample: {"uid": "node-down", "title": "Node down", "folderUID": "platform", "ruleGroup": "availability",
            "condition": "C", "for": "5m", "noDataState": "NoData", "execErrState": "Error", "isPaused": false,
            "labels": {"severity": "critical"}, "annotations": {}, "group_interval": 60, "data": []}
 action:
-  description: What was (or in check mode would be) done.
+  description: V(create), V(update) (the rule, or only its group's interval), V(delete), or null.
   returned: always
   type: str
   sample: create
 diff:
-  description: The normalised rule before and after.
+  description: The normalised rule (and the group interval when managed) before and after.
   returned: when diff mode is on
   type: dict
   sample: {"before": {"for": "1m"}, "after": {"for": "5m"}}
 """
 
 import copy
-
-from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.vigil.observability.plugins.module_utils import _args, _client, _resource
 from ansible_collections.vigil.observability.plugins.module_utils._client import quote_segment
@@ -240,9 +231,8 @@ def desired_view(params):
 
 
 def main():
-    module = AnsibleModule(**_args.module_kwargs(
-        _args.grafana_spec(
-            uid=dict(type="str", required=True),
+    module = _args.grafana_module(
+        dict(
             title=dict(type="str"),
             folder_uid=dict(type="str"),
             rule_group=dict(type="str"),
@@ -259,14 +249,14 @@ def main():
             notification_settings=dict(type="dict"),
             **_args.PROVENANCE_SPEC
         ),
+        uid=True,
         required_if=[("state", "present", ("title", "folder_uid", "rule_group", "condition", "data"))],
-    ))
+    )
     _resource.run(module, lambda: apply(module))
 
 
 def apply(module):
     params = module.params
-    params["uid"] = _args.validate_uid(params["uid"])
     headers = _args.provenance_headers(params)
     item = BASE + "/" + quote_segment(params["uid"])
     desired = desired_view(params) if params["state"] == "present" else None

@@ -21,7 +21,7 @@ description:
     comparing whether each secret is set, and says so in RV(secrets_compared).
   - Provenance is never compared and never shown in the diff; O(disable_provenance) sends
     C(X-Disable-Provenance) on every write.
-  - Idempotent; supports check mode and diff; secrets are masked everywhere in the output.
+  - Secrets are masked everywhere in the output.
 author:
   - vigil.observability maintainers (@vigil)
 options:
@@ -77,17 +77,9 @@ options:
     default: auto
 extends_documentation_fragment:
   - vigil.observability._grafana
+  - vigil.observability._transport
   - vigil.observability._grafana.provenance
   - vigil.observability._state
-attributes:
-  check_mode:
-    description: No request that changes anything is sent in check mode; C(changed) is what a real run would report.
-    support: full
-  diff_mode:
-    description:
-      - Shows uid, name, type, settings and C(disableResolveMessage) before and after. Secrets appear only as
-        V([REDACTED]) (set, unchanged) or V([REDACTED:changed]) (set or replaced by this run); provenance never appears.
-    support: full
 notes:
   - Grafana answers a POST with a uid already in use with HTTP 409 (older versions with 500); the
     module reads the contact point again and updates it instead.
@@ -121,18 +113,11 @@ EXAMPLES = r"""
       addresses: ops@example.com;oncall@example.com
       singleEmail: true
     disable_provenance: true
-
-- name: Remove an integration
-  vigil.observability.grafana_contact_point:
-    url: https://grafana.example.com
-    token: "{{ grafana_token }}"
-    uid: legacy-webhook
-    state: absent
 """
 
 RETURN = r"""
 contact_point:
-  description: The integration after the run (predicted in check mode; null after O(state=absent)); secrets masked.
+  description: The integration, secrets masked, with its provenance when Grafana has one.
   returned: always
   type: dict
   sample: {"uid": "ops-mattermost", "name": "ops", "type": "slack", "settings": {"recipient": "#alerts", "url": "[REDACTED]"},
@@ -150,20 +135,20 @@ secrets_note:
   type: str
   sample: "the decrypted export needs organisation Admin (HTTP 403): secrets were compared by presence only"
 action:
-  description: What was (or in check mode would be) done.
+  description: V(create), V(update) (also when only a secret is sent again), V(delete), or null.
   returned: always
   type: str
   sample: update
 diff:
-  description: Before and after, exactly as compared; secrets masked; no provenance.
+  description:
+    - Uid, name, type, settings and C(disableResolveMessage) before and after, exactly as compared. Secrets appear only
+      as V([REDACTED]) (set, unchanged) or V([REDACTED:changed]) (set or replaced by this run); provenance never appears.
   returned: when diff mode is on
   type: dict
   sample: {"before": {"settings": {"url": "[REDACTED]"}}, "after": {"settings": {"url": "[REDACTED:changed]"}}}
 """
 
 import copy
-
-from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.vigil.observability.plugins.module_utils import _args, _client, _resource
 from ansible_collections.vigil.observability.plugins.module_utils._client import quote_segment
@@ -358,9 +343,8 @@ class ContactPoint(object):
 
 
 def main():
-    module = AnsibleModule(**_args.module_kwargs(
-        _args.grafana_spec(
-            uid=dict(type="str", required=True),
+    module = _args.grafana_module(
+        dict(
             name=dict(type="str"),
             type=dict(type="str"),
             settings=dict(type="dict", default={}),
@@ -369,12 +353,12 @@ def main():
             secure_update=dict(type="str", choices=["auto", "always", "on_create"], default="auto"),
             **_args.PROVENANCE_SPEC
         ),
+        uid=True,
         required_if=[("state", "present", ("name", "type"))],
-    ))
+    )
 
     def work():
         params = module.params
-        params["uid"] = _args.validate_uid(params["uid"])
         point = ContactPoint(module)
         client = _client.GrafanaClient.from_module(module)
         resource = _resource.Resource(

@@ -82,17 +82,13 @@ options:
     default: 5s
 extends_documentation_fragment:
   - vigil.observability._grafana
+  - vigil.observability._transport
   - vigil.observability._state
 attributes:
   check_mode:
     description:
       - Nothing is written in check mode, folders included; C(changed) and each RV(dashboards[].action)
         say what a real run would do.
-    support: full
-  diff_mode:
-    description:
-      - Shows each changed dashboard's JSON and folder before and after, as compared (without C(id)
-        and C(version)); one diff per changed dashboard.
     support: full
 notes:
   - Nothing is written before every file is read, parsed and validated and the folder is resolved;
@@ -202,7 +198,9 @@ applied:
   elements: str
   sample: [rYdddlPWk]
 diff:
-  description: Before/after per changed dashboard (a single dict when one dashboard was given).
+  description:
+    - Each changed dashboard's JSON (without C(id) and C(version)) and folder before and after, as compared; one
+      diff per changed dashboard, in a list (a single dict when one dashboard was given).
   returned: when diff mode is on
   type: raw
   sample: {"before": {"dashboard": {"title": "Old"}, "folder_uid": ""}, "after": {"dashboard": {"title": "New"}, "folder_uid": ""}}
@@ -213,10 +211,9 @@ import json
 import os
 import re
 
-from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_native
 
-from ansible_collections.vigil.observability.plugins.module_utils import _args, _client, _resource
+from ansible_collections.vigil.observability.plugins.module_utils import _args, _client, _grafana_folders, _resource
 from ansible_collections.vigil.observability.plugins.module_utils._client import quote_segment
 from ansible_collections.vigil.observability.plugins.module_utils._errors import ValidationError, VigilError
 
@@ -350,34 +347,17 @@ def prepare(source, data, params, uid_override):
 
 # -- folders ----------------------------------------------------------------------------------
 
-def list_children(client, parent_uid):
-    found = []
-    page = 1
-    while True:
-        query = {"limit": 1000, "page": page}
-        if parent_uid:
-            query["parentUid"] = parent_uid
-        batch = client.request("GET", "/api/folders", query=query) or []
-        found.extend(batch)
-        if len(batch) < 1000:
-            return found
-        page += 1
-
-
 def folder_resource(parent_uid, title, wanted, create_folders):
     """One level of folder_path: the child titled ``title`` of ``parent_uid``, created when missing."""
 
     def read(client):
-        children = list_children(client, parent_uid)
-        match = [f for f in children if f.get("title") == title] or \
-            [f for f in children if str(f.get("title", "")).lower() == title.lower()]
-        return match[0] if match else None
+        return _grafana_folders.find_folder(client, parent_uid, title)
 
     def create(client, desired, current):
         body = {"title": title}
         if parent_uid:
             body["parentUid"] = parent_uid
-        return client.post("/api/folders", body)
+        return client.post(_grafana_folders.FOLDERS, body)
 
     def desired(current):
         if current is None and not create_folders:
@@ -398,7 +378,7 @@ def resolve_folder(client, params, check_mode):
     """(folder uid or None when it would be created in check mode, [created folders])."""
     if params["folder_uid"]:
         uid = _args.validate_uid(params["folder_uid"], "folder_uid")
-        if client.get("/api/folders/" + quote_segment(uid)) is None:
+        if _grafana_folders.get_folder(client, uid) is None:
             raise ValidationError("folder_uid %r does not exist" % uid)
         return uid, []
     titles = [title.strip() for title in params["folder_path"] or []]
@@ -462,8 +442,8 @@ def build_resource(entry, params):
 
 
 def main():
-    module = AnsibleModule(**_args.module_kwargs(
-        _args.grafana_spec(
+    module = _args.grafana_module(
+        dict(
             dashboard=dict(type="dict"),
             path=dict(type="path"),
             uid=dict(type="str"),
@@ -477,7 +457,7 @@ def main():
         mutually_exclusive=[("dashboard", "path"), ("folder_uid", "folder_path")],
         required_if=[("state", "present", ("dashboard", "path"), True),
                      ("state", "absent", ("dashboard", "path", "uid"), True)],
-    ))
+    )
     _resource.run(module, lambda: apply(module))
 
 

@@ -15,7 +15,6 @@ description:
   - Grafana never returns C(secureJsonData), only which keys are set. The module therefore
     compares secrets by presence and sends them according to O(secure_update), and says in
     RV(secrets) what it did.
-  - Idempotent; supports check mode and diff.
 author:
   - vigil.observability maintainers (@vigil)
 options:
@@ -90,14 +89,8 @@ options:
     default: on_create
 extends_documentation_fragment:
   - vigil.observability._grafana
+  - vigil.observability._transport
   - vigil.observability._state
-attributes:
-  check_mode:
-    description: No request that changes anything is sent in check mode; C(changed) is what a real run would report.
-    support: full
-  diff_mode:
-    description: Shows the compared fields before and after; secrets appear only as V([REDACTED]) or V([REDACTED:changed]).
-    support: full
 notes:
   - A data source provisioned from a file (C(readOnly)) cannot be changed through the API; the
     module fails with Grafana's message.
@@ -125,9 +118,8 @@ EXAMPLES = r"""
       basicAuthPassword: "{{ prometheus_password }}"
 
 - name: Rotate the password on every run (always reports changed)
+  # url and token from the environment (GRAFANA_URL, GRAFANA_TOKEN)
   vigil.observability.grafana_datasource:
-    url: https://grafana.example.com
-    token: "{{ grafana_token }}"
     uid: prometheus
     name: Prometheus
     type: prometheus
@@ -138,7 +130,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 datasource:
-  description: The data source after the run (predicted in check mode; null after O(state=absent)); secrets only as C(secureJsonFields).
+  description: The data source as Grafana answers it; secrets only as C(secureJsonFields).
   returned: always
   type: dict
   sample: {"uid": "prometheus", "name": "Prometheus", "type": "prometheus", "url": "http://prometheus:9090",
@@ -160,20 +152,18 @@ secrets:
       type: bool
   sample: {"compared": "presence", "policy": "on_create", "sent": false}
 action:
-  description: What was (or in check mode would be) done.
+  description: V(create), V(update) (the whole data source is sent), V(delete), or null.
   returned: always
   type: str
   sample: update
 diff:
-  description: Before and after, exactly as compared.
+  description: The compared fields before and after; secrets appear only as V([REDACTED]) or V([REDACTED:changed]).
   returned: when diff mode is on
   type: dict
   sample: {"before": {"name": "Prometheus", "url": "http://old:9090"}, "after": {"name": "Prometheus", "url": "http://prometheus:9090"}}
 """
 
 import copy
-
-from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.vigil.observability.plugins.module_utils import _args, _client, _resource
 from ansible_collections.vigil.observability.plugins.module_utils._client import quote_segment
@@ -252,9 +242,8 @@ def build(params):
 
 
 def main():
-    module = AnsibleModule(**_args.module_kwargs(
-        _args.grafana_spec(
-            uid=dict(type="str", required=True),
+    module = _args.grafana_module(
+        dict(
             name=dict(type="str"),
             type=dict(type="str"),
             datasource_url=dict(type="str"),
@@ -269,12 +258,12 @@ def main():
             secure_json_data=dict(type="dict", no_log=True),
             secure_update=dict(type="str", choices=["always", "on_create"], default="on_create"),
         ),
+        uid=True,
         required_if=[("state", "present", ("name", "type"))],
-    ))
+    )
 
     def work():
         params = module.params
-        params["uid"] = _args.validate_uid(params["uid"])
         client = _client.GrafanaClient.from_module(module)
         resource, desired_view, secrets = build(params)
         result = _resource.ensure(client, resource, desired_view, params["state"], module.check_mode)

@@ -12,7 +12,6 @@ description:
   - Creates, renames, moves and deletes a Grafana folder identified by its O(uid).
   - Nested folders (Grafana 10.3+, default in 11) are placed with O(parent_uid); a changed
     parent moves the folder with C(POST /api/folders/<uid>/move).
-  - Idempotent; supports check mode and diff.
 author:
   - vigil.observability maintainers (@vigil)
 options:
@@ -41,14 +40,8 @@ options:
     default: false
 extends_documentation_fragment:
   - vigil.observability._grafana
+  - vigil.observability._transport
   - vigil.observability._state
-attributes:
-  check_mode:
-    description: No request that changes anything is sent in check mode; C(changed) is what a real run would report.
-    support: full
-  diff_mode:
-    description: Shows the folder's uid, title, parent and description before and after.
-    support: full
 notes:
   - Deleting a folder deletes every dashboard and subfolder inside it (Grafana's behaviour).
 seealso:
@@ -79,28 +72,25 @@ EXAMPLES = r"""
 
 RETURN = r"""
 folder:
-  description: The folder as Grafana stores it after the run (predicted in check mode); null after O(state=absent).
+  description: The folder as Grafana stores it, with its id, URL and version.
   returned: always
   type: dict
   sample: {"uid": "platform-db", "title": "Databases", "parent_uid": "platform", "description": "", "id": 12,
            "url": "/dashboards/f/platform-db/databases", "version": 1}
 action:
-  description: What was (or in check mode would be) done.
+  description: V(create), V(update) (title, description or parent changed; a new parent is a move), V(delete), or null.
   returned: always
   type: str
   sample: create
 diff:
-  description: Before and after, exactly as compared.
+  description: The folder's uid, title, parent and description before and after, exactly as compared.
   returned: when diff mode is on
   type: dict
   sample: {"before": {"uid": "platform-db", "title": "DB", "parent_uid": ""},
            "after": {"uid": "platform-db", "title": "Databases", "parent_uid": "platform"}}
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.vigil.observability.plugins.module_utils import _args, _client, _resource
-from ansible_collections.vigil.observability.plugins.module_utils._client import quote_segment
+from ansible_collections.vigil.observability.plugins.module_utils import _args, _client, _grafana_folders, _resource
 
 
 def folder_view(raw, with_description):
@@ -112,7 +102,7 @@ def folder_view(raw, with_description):
 
 def build_resource(params):
     uid = params["uid"]
-    item = "/api/folders/" + quote_segment(uid)
+    item = _grafana_folders.folder_path(uid)
     with_description = params["description"] is not None
 
     def create(client, desired, current):
@@ -121,7 +111,7 @@ def build_resource(params):
             body["parentUid"] = desired["parent_uid"]
         if with_description:
             body["description"] = desired["description"]
-        return client.post("/api/folders", body)
+        return client.post(_grafana_folders.FOLDERS, body)
 
     def update(client, desired, current):
         before = folder_view(current, with_description)
@@ -149,21 +139,20 @@ def build_resource(params):
 
 
 def main():
-    module = AnsibleModule(**_args.module_kwargs(
-        _args.grafana_spec(
-            uid=dict(type="str", required=True),
+    module = _args.grafana_module(
+        dict(
             title=dict(type="str"),
             parent_uid=dict(type="str"),
             description=dict(type="str"),
             force_delete_rules=dict(type="bool", default=False),
         ),
+        uid=True,
         required_if=[("state", "present", ("title",))],
-    ))
+    )
 
     def work():
         params = module.params
-        uid = _args.validate_uid(params["uid"])
-        params["uid"] = uid
+        uid = params["uid"]
         desired = {"uid": uid, "title": (params["title"] or "").strip(),
                    "parent_uid": _args.validate_uid(params["parent_uid"], "parent_uid", allow_empty=True)}
         if params["description"] is not None:

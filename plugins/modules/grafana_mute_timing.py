@@ -14,7 +14,6 @@ description:
   - The comparison is normalised - weekday and month names are case-insensitive, a range C(x:x) equals
     C(x), empty fields equal missing ones; C(version) and provenance are ignored.
   - Updates send the current C(version), so a concurrent change is reported (HTTP 409) instead of lost.
-  - Idempotent; supports check mode and diff.
 author:
   - vigil.observability maintainers (@vigil)
 options:
@@ -71,15 +70,9 @@ options:
         type: str
 extends_documentation_fragment:
   - vigil.observability._grafana
+  - vigil.observability._transport
   - vigil.observability._grafana.provenance
   - vigil.observability._state
-attributes:
-  check_mode:
-    description: No request that changes anything is sent in check mode; C(changed) is what a real run would report.
-    support: full
-  diff_mode:
-    description: Shows the normalised intervals before and after.
-    support: full
 notes:
   - Grafana refuses to delete a mute timing that a notification policy uses (HTTP 409); the module fails with that message.
 seealso:
@@ -104,12 +97,12 @@ EXAMPLES = r"""
 
 RETURN = r"""
 mute_timing:
-  description: The normalised mute timing after the run (predicted in check mode; null after O(state=absent)).
+  description: The mute timing in the normalised form the module compares.
   returned: always
   type: dict
   sample: {"name": "off-hours", "time_intervals": [{"weekdays": ["saturday", "sunday"], "location": "Europe/Berlin"}]}
 action:
-  description: What was (or in check mode would be) done.
+  description: V(create), V(update) (sent with the stored version), V(delete), or null.
   returned: always
   type: str
   sample: update
@@ -119,8 +112,6 @@ diff:
   type: dict
   sample: {"before": {"name": "off-hours", "time_intervals": []}, "after": {"name": "off-hours", "time_intervals": [{"weekdays": ["saturday"]}]}}
 """
-
-from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.vigil.observability.plugins.module_utils import _args, _client, _resource
 from ansible_collections.vigil.observability.plugins.module_utils._client import quote_segment
@@ -170,22 +161,20 @@ def wire_intervals(intervals):
 
 
 def main():
-    module = AnsibleModule(**_args.module_kwargs(
-        _args.grafana_spec(
-            name=dict(type="str", required=True),
-            time_intervals=dict(type="list", elements="dict", default=[], options=dict(
-                times=dict(type="list", elements="dict", options=dict(
-                    start_time=dict(type="str", required=True),
-                    end_time=dict(type="str", required=True),
-                )),
-                weekdays=dict(type="list", elements="str"),
-                days_of_month=dict(type="list", elements="str"),
-                months=dict(type="list", elements="str"),
-                years=dict(type="list", elements="str"),
-                location=dict(type="str"),
+    module = _args.grafana_module(dict(
+        name=dict(type="str", required=True),
+        time_intervals=dict(type="list", elements="dict", default=[], options=dict(
+            times=dict(type="list", elements="dict", options=dict(
+                start_time=dict(type="str", required=True),
+                end_time=dict(type="str", required=True),
             )),
-            **_args.PROVENANCE_SPEC
-        ),
+            weekdays=dict(type="list", elements="str"),
+            days_of_month=dict(type="list", elements="str"),
+            months=dict(type="list", elements="str"),
+            years=dict(type="list", elements="str"),
+            location=dict(type="str"),
+        )),
+        **_args.PROVENANCE_SPEC
     ))
 
     def work():

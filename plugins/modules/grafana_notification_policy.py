@@ -18,7 +18,6 @@ description:
     (equal to its parent's, or at the root to Alertmanager's 30s/5m/4h) counts as omitted; route
     order is kept, because it decides which route matches first. Provenance is ignored.
   - O(state=absent) resets the tree to Grafana's default (C(DELETE .../policies)).
-  - Idempotent; supports check mode and diff.
 author:
   - vigil.observability maintainers (@vigil)
 options:
@@ -56,15 +55,9 @@ options:
     default: []
 extends_documentation_fragment:
   - vigil.observability._grafana
+  - vigil.observability._transport
   - vigil.observability._grafana.provenance
   - vigil.observability._state
-attributes:
-  check_mode:
-    description: No request that changes anything is sent in check mode; C(changed) is what a real run would report.
-    support: full
-  diff_mode:
-    description: Shows the normalised tree before and after.
-    support: full
 notes:
   - Every receiver and mute timing a route references must exist (Grafana answers HTTP 400 otherwise);
     create them first with M(vigil.observability.grafana_contact_point) and M(vigil.observability.grafana_mute_timing).
@@ -118,8 +111,6 @@ diff:
 """
 
 import re
-
-from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.vigil.observability.plugins.module_utils import _args, _client, _resource
 from ansible_collections.vigil.observability.plugins.module_utils._errors import ValidationError
@@ -216,8 +207,8 @@ def wire(node):
 
 
 def main():
-    module = AnsibleModule(**_args.module_kwargs(
-        _args.grafana_spec(
+    module = _args.grafana_module(
+        dict(
             receiver=dict(type="str"),
             group_by=dict(type="list", elements="str"),
             group_wait=dict(type="str"),
@@ -227,7 +218,7 @@ def main():
             **_args.PROVENANCE_SPEC
         ),
         required_if=[("state", "present", ("receiver",))],
-    ))
+    )
 
     def work():
         params = module.params

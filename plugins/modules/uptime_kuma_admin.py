@@ -54,20 +54,8 @@ options:
       - Seconds to wait for the server to answer before the first call.
     type: int
     default: 60
-  validate_certs:
-    description:
-      - Verify the server's TLS certificate.
-    type: bool
-    default: true
-  ca_path:
-    description:
-      - PEM file with the CA certificate(s) to verify the server with.
-    type: path
-  timeout:
-    description:
-      - Seconds to wait for each answer of the server.
-    type: int
-    default: 30
+extends_documentation_fragment:
+  - vigil.observability._transport
 attributes:
   check_mode:
     description: Logs in and reads, sends no write; C(changed) is what a real run would report.
@@ -119,9 +107,10 @@ requests:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.vigil.observability.plugins.module_utils._args import TRANSPORT_SPEC
 from ansible_collections.vigil.observability.plugins.module_utils._errors import VigilError
 from ansible_collections.vigil.observability.plugins.module_utils._kuma import KumaError, wait_ready
-from ansible_collections.vigil.observability.plugins.module_utils._kuma_module import write_token_file, run
+from ansible_collections.vigil.observability.plugins.module_utils._kuma_module import KUMA_CONNECTION, write_token_file, run
 from ansible_collections.vigil.observability.plugins.module_utils._passwords import password_problem
 
 
@@ -188,12 +177,10 @@ def main():
             username=dict(type="str", required=True),
             password=dict(type="str", required=True, no_log=True),
             previous_password=dict(type="str", no_log=True),
-            totp=dict(type="str", no_log=True),
-            token_file=dict(type="path"),
+            totp=KUMA_CONNECTION["totp"],
+            token_file=KUMA_CONNECTION["token_file"],
             wait=dict(type="int", default=60),
-            validate_certs=dict(type="bool", default=True),
-            ca_path=dict(type="path"),
-            timeout=dict(type="int", default=30),
+            **TRANSPORT_SPEC
         ),
         supports_check_mode=True,
     )

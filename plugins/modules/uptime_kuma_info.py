@@ -32,6 +32,7 @@ options:
     default: false
 extends_documentation_fragment:
   - vigil.observability._uptime_kuma
+  - vigil.observability._transport
 attributes:
   check_mode:
     description:
@@ -48,7 +49,6 @@ seealso:
 EXAMPLES = r"""
 - name: Everything the server has
   vigil.observability.uptime_kuma_info:
-    url: http://127.0.0.1:3001
     username: admin
     password: "{{ vault_uptime_kuma_admin_password }}"
     token_file: /etc/uptime-kuma/admin.token
@@ -179,9 +179,7 @@ requests:
 import json
 import re
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.vigil.observability.plugins.module_utils._kuma_module import kuma_spec, run
+from ansible_collections.vigil.observability.plugins.module_utils._kuma_module import kuma_module, run
 from ansible_collections.vigil.observability.plugins.module_utils._kuma_monitor import marker_of
 from ansible_collections.vigil.observability.plugins.module_utils._resource import SECRET
 
@@ -299,13 +297,10 @@ def gather(client, params):
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=kuma_spec(
-            with_state=False,
-            gather=dict(type="list", elements="str", default=["all"], choices=["all"] + list(SECTIONS)),
-            monitor_status=dict(type="bool", default=False)),
-        supports_check_mode=True,
-    )
+    module = kuma_module(dict(
+        gather=dict(type="list", elements="str", default=["all"], choices=["all"] + list(SECTIONS)),
+        monitor_status=dict(type="bool", default=False),
+    ), with_state=False)
     run(module, lambda client: gather(client, module.params))
 
 

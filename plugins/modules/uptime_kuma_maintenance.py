@@ -15,7 +15,6 @@ description:
   - The schedule follows O(strategy), as in Uptime Kuma's web app. Options left out keep what the
     maintenance has; when O(strategy) changes (or the maintenance is created) the options the new
     strategy needs must be given, and options another strategy uses are refused.
-  - Idempotent; supports check mode and diff. A run that changes nothing sends no write.
 author:
   - vigil.observability maintainers (@vigil)
 options:
@@ -99,14 +98,8 @@ options:
     elements: str
 extends_documentation_fragment:
   - vigil.observability._uptime_kuma
+  - vigil.observability._transport
   - vigil.observability._state
-attributes:
-  check_mode:
-    description: No write is sent in check mode; C(changed) is what a real run would report.
-    support: full
-  diff_mode:
-    description: Shows the schedule options of the strategy, C(active), the monitors and the status pages before and after.
-    support: full
 notes:
   - Dates are stored as given, in the maintenance's time zone; the module sends them the way the web app does
     (C(YYYY-MM-DDTHH:MM)).
@@ -117,7 +110,6 @@ seealso:
 EXAMPLES = r"""
 - name: Database upgrade on Saturday night
   vigil.observability.uptime_kuma_maintenance:
-    url: http://127.0.0.1:3001
     username: admin
     password: "{{ vault_uptime_kuma_admin_password }}"
     token_file: /var/lib/vigil/uptime-kuma.token
@@ -145,28 +137,25 @@ EXAMPLES = r"""
     cron: "0 4 * * 2"
     duration: 45
     active: false
-
-- name: Remove a maintenance
-  vigil.observability.uptime_kuma_maintenance:
-    title: Database upgrade
-    state: absent
 """
 
 RETURN = r"""
 maintenance:
-  description: The maintenance after the run (predicted in check mode; null after O(state=absent)).
+  description: The maintenance with its id and the C(status) Uptime Kuma gives it.
   returned: always
   type: dict
   sample: {"id": 3, "title": "Nightly backup", "description": "", "strategy": "recurring-weekday", "active": true,
            "timezone": "UTC", "weekdays": [1, 2, 3, 4, 5], "time_range": ["01:00", "01:30"], "date_range": [null, null],
            "monitors": ["shop-db"], "status_pages": [], "status": "scheduled"}
 action:
-  description: What was (or in check mode would be) done, V(create), V(update), V(delete), or null for nothing.
+  description: V(create), V(update) (schedule, monitors, status pages, pause or resume), V(delete), or null.
   returned: always
   type: str
   sample: update
 diff:
-  description: Before and after, exactly as compared (weekdays as numbers, 0 is Sunday).
+  description:
+    - The schedule options of the strategy, C(active), the monitors and the status pages before and after, exactly
+      as compared (weekdays as numbers, 0 is Sunday).
   returned: when diff mode is on
   type: dict
   sample: {"before": {"active": true}, "after": {"active": false}}
@@ -181,9 +170,7 @@ import copy
 import datetime
 import re
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.vigil.observability.plugins.module_utils import _kuma_lookup, _kuma_module, _resource
+from ansible_collections.vigil.observability.plugins.module_utils import _kuma_lookup, _kuma_module
 from ansible_collections.vigil.observability.plugins.module_utils._errors import ValidationError
 from ansible_collections.vigil.observability.plugins.module_utils._kuma_objects import (
     monitor_ids, monitor_names, status_page_ids, status_page_slugs, text, write,
@@ -338,21 +325,17 @@ def view(raw):
     return out
 
 
-class Maintenance(object):
-
-    def __init__(self, module):
-        self.module = module
-        self.params = module.params
-        self.title = self.params["title"]
-        self.label = "maintenance %r" % self.title
-        self.payload = None
-        self.links = None
-        self.active = None
+class Maintenance(_kuma_module.KumaObject):
+    kind = "maintenance"
+    identity = "title"
+    payload = None
+    links = None
+    active = None
 
     # -- reading -----------------------------------------------------------------------------
 
     def read(self, client):
-        item = _kuma_lookup.maintenances_by_title(client).get(self.title)
+        item = _kuma_lookup.maintenances_by_title(client).get(self.name)
         if item is None:
             return None
         mid = item["id"]
@@ -382,7 +365,7 @@ class Maintenance(object):
             if missing:
                 raise ValidationError("%s: strategy %s needs %s" % (label, strategy, " and ".join(missing)))
 
-        payload = {"title": self.title, "description": "", "strategy": strategy, "active": True,
+        payload = {"title": self.name, "description": "", "strategy": strategy, "active": True,
                    "intervalDay": 1, "dateRange": [], "timeRange": [{"hours": 0, "minutes": 0}, {"hours": 0, "minutes": 0}],
                    "weekdays": [], "daysOfMonth": [], "cron": "", "durationMinutes": None, "timezoneOption": SERVER_ZONE}
         if item is not None:
@@ -507,6 +490,9 @@ class Maintenance(object):
         return write(client, "deleteMaintenance", current["maintenance"]["id"], refresh=("maintenanceList",),
                      what="%s: deleting" % self.label)
 
+    def view(self, raw):
+        return view(raw)
+
     def summary(self, raw):
         return dict(view(raw), id=raw["maintenance"].get("id"), status=raw["maintenance"].get("status"))
 
@@ -514,47 +500,29 @@ class Maintenance(object):
         return dict(copy.deepcopy(desired), id=current["maintenance"].get("id") if current is not None else None)
 
 
-def main():
-    module = AnsibleModule(
-        argument_spec=_kuma_module.kuma_spec(
-            title=dict(type="str", required=True),
-            description=dict(type="str"),
-            strategy=dict(type="str", choices=list(USES)),
-            active=dict(type="bool"),
-            date_range=dict(type="list", elements="str"),
-            time_range=dict(type="list", elements="str"),
-            weekdays=dict(type="list", elements="raw"),
-            days_of_month=dict(type="list", elements="raw"),
-            interval_day=dict(type="int"),
-            cron=dict(type="str"),
-            duration=dict(type="int"),
-            timezone=dict(type="str"),
-            monitors=dict(type="list", elements="str"),
-            status_pages=dict(type="list", elements="str"),
-        ),
-        supports_check_mode=True,
-    )
-    params = module.params
-    if not params["title"].strip():
-        module.fail_json(msg="title must not be empty")
-    maintenance = Maintenance(module)
+def check(params):
     if params["timezone"] is not None:
-        try:
-            check_timezone(params["timezone"], maintenance.label)
-        except ValidationError as err:
-            module.fail_json(msg=str(err))
+        check_timezone(params["timezone"], "maintenance %r" % params["title"])
 
-    def work(client):
-        present = params["state"] == "present"
-        resource = _resource.Resource("maintenance", read=maintenance.read, create=maintenance.create,
-                                      update=maintenance.update, delete=maintenance.delete, view=view,
-                                      summary=maintenance.summary, predict=maintenance.predict, label=maintenance.label)
-        result = _resource.ensure(client, resource,
-                                  lambda current: maintenance.desired(client, current) if present else None,
-                                  params["state"], module.check_mode)
-        return _resource.module_result(module, result, "maintenance")
 
-    _kuma_module.run(module, work)
+def main():
+    module = _kuma_module.kuma_module(dict(
+        title=dict(type="str", required=True),
+        description=dict(type="str"),
+        strategy=dict(type="str", choices=list(USES)),
+        active=dict(type="bool"),
+        date_range=dict(type="list", elements="str"),
+        time_range=dict(type="list", elements="str"),
+        weekdays=dict(type="list", elements="raw"),
+        days_of_month=dict(type="list", elements="raw"),
+        interval_day=dict(type="int"),
+        cron=dict(type="str"),
+        duration=dict(type="int"),
+        timezone=dict(type="str"),
+        monitors=dict(type="list", elements="str"),
+        status_pages=dict(type="list", elements="str"),
+    ), "title", check)
+    _kuma_module.run_object(module, Maintenance(module), "maintenance")
 
 
 if __name__ == "__main__":

@@ -236,17 +236,13 @@ options:
     type: bool
 extends_documentation_fragment:
   - vigil.observability._uptime_kuma
+  - vigil.observability._transport
   - vigil.observability._state
 attributes:
   check_mode:
     description:
       - Nothing is written in check mode, not even the C(managed-by) tag; C(changed), each
         RV(monitors[].action) and the diff say what a real run would do.
-    support: full
-  diff_mode:
-    description:
-      - Before and after of the options the task manages, per changed monitor (a list with
-        O(monitors)); secrets appear only as C([REDACTED]) (unchanged) or C([REDACTED:changed]).
     support: full
 notes:
   - Uptime Kuma identifies monitors by id and allows two monitors with one name; the module fails
@@ -262,7 +258,6 @@ seealso:
 EXAMPLES = r"""
 - name: One HTTP monitor
   vigil.observability.uptime_kuma_monitor:
-    url: http://127.0.0.1:3001
     username: admin
     password: "{{ vault_uptime_kuma_admin_password }}"
     token_file: /etc/uptime-kuma/admin.token
@@ -278,7 +273,6 @@ EXAMPLES = r"""
 
 - name: The whole list in one call; monitors of this list that are no longer in it are deleted
   vigil.observability.uptime_kuma_monitor:
-    url: http://127.0.0.1:3001
     token_file: /etc/uptime-kuma/admin.token
     username: admin
     password: "{{ vault_uptime_kuma_admin_password }}"
@@ -340,10 +334,10 @@ monitors:
       description: Monitor id (null for a monitor that check mode would create).
       type: int
     name:
-      description: Monitor name.
+      description: Monitor name (O(name), or C(name) of an item of O(monitors)).
       type: str
     type:
-      description: Monitor type.
+      description: Monitor type (see O(type)).
       type: str
     active:
       description: Whether the monitor runs (false when it or its group is paused, or it was deleted).
@@ -388,19 +382,20 @@ applied:
   type: list
   elements: str
 diff:
-  description: Before and after of the managed options per changed monitor (a list with O(monitors), a dict with O(name)).
+  description:
+    - Before and after of the managed options per changed monitor (a list with O(monitors), a dict with O(name));
+      secrets appear only as C([REDACTED]) (unchanged) or C([REDACTED:changed]).
   returned: when diff mode is on
   type: raw
   sample: {"before": {"name": "Website", "interval": 60, "managed_by": "vigil.observability"},
            "after": {"name": "Website", "interval": 120, "managed_by": "vigil.observability"}}
 """
 
-from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.vigil.observability.plugins.module_utils import _kuma_monitor
 from ansible_collections.vigil.observability.plugins.module_utils._errors import ValidationError, VigilError
-from ansible_collections.vigil.observability.plugins.module_utils._kuma_module import kuma_spec, run
+from ansible_collections.vigil.observability.plugins.module_utils._kuma_module import kuma_module, run
 
 ITEM_SPEC = dict(_kuma_monitor.MONITOR_OPTIONS, name=dict(type="str", required=True),
                  state=dict(type="str", choices=["present", "absent"]),
@@ -431,17 +426,15 @@ def validate_items(module):
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=kuma_spec(
-            name=dict(type="str"),
-            monitors=dict(type="list", elements="dict"),
-            prune=dict(type="bool", default=False),
-            managed_by=dict(type="str", default=_kuma_monitor.DEFAULT_MANAGED_BY),
-            **_kuma_monitor.MONITOR_OPTIONS),
+    module = kuma_module(
+        dict(_kuma_monitor.MONITOR_OPTIONS,
+             name=dict(type="str"),
+             monitors=dict(type="list", elements="dict"),
+             prune=dict(type="bool", default=False),
+             managed_by=dict(type="str", default=_kuma_monitor.DEFAULT_MANAGED_BY)),
         mutually_exclusive=[("name", "monitors")],
         required_one_of=[("name", "monitors")],
         required_if=[("prune", True, ("monitors",))],
-        supports_check_mode=True,
     )
     params = module.params
     module.no_log_values.update(_kuma_monitor.secret_header_values(params["headers"]))

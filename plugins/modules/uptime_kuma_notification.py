@@ -17,7 +17,6 @@ description:
   - Uptime Kuma keeps a notification as the JSON it was sent. The module compares the provider
     keys it manages (O(mattermost) or O(config)), O(type) and O(is_default); secrets are compared
     by their stored value without ever being shown.
-  - Idempotent; supports check mode and diff; secrets are masked everywhere in the output.
 author:
   - vigil.observability maintainers (@vigil)
 options:
@@ -108,17 +107,8 @@ options:
     default: false
 extends_documentation_fragment:
   - vigil.observability._uptime_kuma
+  - vigil.observability._transport
   - vigil.observability._state
-attributes:
-  check_mode:
-    description: No write is sent in check mode; C(changed) is what a real run would report.
-    support: full
-  diff_mode:
-    description:
-      - Shows name, type, C(is_default) and the provider keys before and after (and with
-        O(apply_existing) the monitors that lack the notification). A secret appears only as
-        V([REDACTED]) (set, unchanged) or V([REDACTED:changed]) (set or replaced by this run).
-    support: full
 notes:
   - Uptime Kuma 2.5.3 stores but never applies an C(active) flag of a notification (its
     C(addNotification) does not write that column), so the module has no such option; the
@@ -132,7 +122,6 @@ seealso:
 EXAMPLES = r"""
 - name: Mattermost, enabled for new monitors and on every existing one
   vigil.observability.uptime_kuma_notification:
-    url: http://127.0.0.1:3001
     username: admin
     password: "{{ vault_uptime_kuma_admin_password }}"
     token_file: /var/lib/vigil/uptime-kuma.token
@@ -161,16 +150,11 @@ EXAMPLES = r"""
       webhookContentType: json
     secret_keys: [webhookURL]
     update_secrets: on_create
-
-- name: Remove a notification
-  vigil.observability.uptime_kuma_notification:
-    name: legacy-mail
-    state: absent
 """
 
 RETURN = r"""
 notification:
-  description: The notification after the run (predicted in check mode; null after O(state=absent)); secrets masked.
+  description: The notification with its id and C(active) flag, secrets masked.
   returned: always
   type: dict
   sample: {"id": 4, "name": "ops-mattermost", "type": "mattermost", "is_default": true, "active": true,
@@ -188,12 +172,15 @@ applied_to:
   elements: str
   sample: [api, web]
 action:
-  description: What was (or in check mode would be) done, V(create), V(update), V(delete), or null for nothing.
+  description: V(create), V(update) (saved whole, with O(apply_existing) also attached to monitors), V(delete), or null.
   returned: always
   type: str
   sample: update
 diff:
-  description: Before and after, exactly as compared; secrets masked.
+  description:
+    - Name, type, C(is_default) and the provider keys before and after, exactly as compared (and with
+      O(apply_existing) the monitors that lack the notification). A secret appears only as
+      V([REDACTED]) (set, unchanged) or V([REDACTED:changed]) (set or replaced by this run).
   returned: when diff mode is on
   type: dict
   sample: {"before": {"config": {"mattermostWebhookUrl": "[REDACTED]"}}, "after": {"config": {"mattermostWebhookUrl": "[REDACTED:changed]"}}}
@@ -207,8 +194,6 @@ requests:
 import difflib
 import json
 import re
-
-from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.vigil.observability.plugins.module_utils import _kuma_lookup, _kuma_module, _resource
 from ansible_collections.vigil.observability.plugins.module_utils._errors import ValidationError
@@ -274,20 +259,21 @@ def provider_keys(config):
     return {k: v for k, v in config.items() if k not in BOOKKEEPING and v is not None}
 
 
-class Notification(object):
+class Notification(_kuma_module.KumaObject):
     """Secrets, views and writes of one notification."""
 
+    kind = "notification"
+    identity = "name"
+
     def __init__(self, module):
-        self.module = module
-        self.params = params = module.params
-        self.name = params["name"]
-        self.label = "notification %r" % self.name
-        self.kind = params["type"]
+        super(Notification, self).__init__(module)
+        params = self.params
+        self.provider = params["type"]
         self.wanted = None
         if params["mattermost"] is not None:
-            if self.kind not in (None, "mattermost"):
-                raise ValidationError("%s: mattermost is for type mattermost, not %r (use config)" % (self.label, self.kind))
-            self.kind = "mattermost"
+            if self.provider not in (None, "mattermost"):
+                raise ValidationError("%s: mattermost is for type mattermost, not %r (use config)" % (self.label, self.provider))
+            self.provider = "mattermost"
             self.wanted = {key: params["mattermost"][option] for option, key in MATTERMOST_KEYS
                            if params["mattermost"][option] is not None}
         elif params["config"] is not None:
@@ -296,9 +282,9 @@ class Notification(object):
                 raise ValidationError("%s: config must not set %s: use the module's options name, type and is_default"
                                       % (self.label, ", ".join(clash)))
             self.wanted = provider_keys(params["config"])
-        if self.kind == "mattermost" and self.wanted is not None and not self.wanted.get(MATTERMOST_URL):
+        if self.provider == "mattermost" and self.wanted is not None and not self.wanted.get(MATTERMOST_URL):
             raise ValidationError("%s: type mattermost needs the webhook URL (mattermost.webhook_url)" % self.label)
-        for key in self.secret_keys(self.kind, self.wanted or {}):
+        for key in self.secret_keys(self.provider, self.wanted or {}):
             value = (self.wanted or {}).get(key)
             if isinstance(value, str) and len(value) >= 4:
                 module.no_log_values.add(value)
@@ -347,7 +333,7 @@ class Notification(object):
     def desired(self, client, current):
         """The desired view (secrets as markers), and the plain config to send in self.body."""
         stored = provider_keys(stored_config(current)) if current is not None else {}
-        kind = self.kind or (stored_config(current).get("type") if current is not None else None)
+        kind = self.provider or (stored_config(current).get("type") if current is not None else None)
         if not kind:
             raise ValidationError("%s does not exist: type (or mattermost) is needed to create it" % self.label)
         warning = check_type(kind, (client.info or {}).get("version"), self.label)
@@ -387,6 +373,23 @@ class Notification(object):
 
     # -- writes ----------------------------------------------------------------------------
 
+    def resource(self, client):
+        resource = super(Notification, self).resource(client)
+        resource.view = lambda raw: self.view_with_monitors(client, raw)
+        return resource
+
+    def extra(self):
+        out = {"secret_keys": self.secret_keys(self.body["type"], provider_keys(self.body))}
+        if self.params["apply_existing"]:
+            out["applied_to"] = self.applied_to
+        return out
+
+    def create(self, client, desired, current):
+        return self.save(client, None)
+
+    def update(self, client, desired, current):
+        return self.save(client, current)
+
     def save(self, client, current):
         return write(client, "addNotification", self.body, current["id"] if current is not None else None,
                      refresh=("notificationList",), what="%s: saving" % self.label)
@@ -405,55 +408,27 @@ class Notification(object):
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=_kuma_module.kuma_spec(
-            name=dict(type="str", required=True),
-            type=dict(type="str"),
-            mattermost=dict(type="dict", options=dict(
-                webhook_url=dict(type="str", required=True, no_log=True),
-                username=dict(type="str"),
-                channel=dict(type="str"),
-                icon_url=dict(type="str"),
-                icon_emoji=dict(type="str"),
-            )),
-            config=dict(type="dict"),
-            secret_keys=dict(type="list", elements="str", no_log=False),
-            update_secrets=dict(type="str", choices=["always", "on_create"], default="always"),
-            is_default=dict(type="bool"),
-            apply_existing=dict(type="bool", default=False),
-        ),
-        mutually_exclusive=[("mattermost", "config")],
-        supports_check_mode=True,
-    )
-    params = module.params
-    if not params["name"].strip():
-        module.fail_json(msg="name must not be empty")
+    module = _kuma_module.kuma_module(dict(
+        name=dict(type="str", required=True),
+        type=dict(type="str"),
+        mattermost=dict(type="dict", options=dict(
+            webhook_url=dict(type="str", required=True, no_log=True),
+            username=dict(type="str"),
+            channel=dict(type="str"),
+            icon_url=dict(type="str"),
+            icon_emoji=dict(type="str"),
+        )),
+        config=dict(type="dict"),
+        secret_keys=dict(type="list", elements="str", no_log=False),
+        update_secrets=dict(type="str", choices=["always", "on_create"], default="always"),
+        is_default=dict(type="bool"),
+        apply_existing=dict(type="bool", default=False),
+    ), "name", mutually_exclusive=[("mattermost", "config")])
     try:
         notification = Notification(module)
     except ValidationError as err:
         module.fail_json(msg=str(err))
-
-    def work(client):
-        resource = _resource.Resource(
-            "notification", read=notification.read,
-            create=lambda client, desired, current: notification.save(client, None),
-            update=lambda client, desired, current: notification.save(client, current),
-            delete=notification.delete,
-            view=lambda raw: notification.view_with_monitors(client, raw),
-            summary=notification.summary, predict=notification.predict, label=notification.label)
-        present = params["state"] == "present"
-        result = _resource.ensure(client, resource,
-                                  lambda current: notification.desired(client, current) if present else None,
-                                  params["state"], module.check_mode)
-        extra = {}
-        if present:
-            kind = notification.body["type"]
-            extra["secret_keys"] = notification.secret_keys(kind, provider_keys(notification.body))
-            if params["apply_existing"]:
-                extra["applied_to"] = notification.applied_to
-        return _resource.module_result(module, result, "notification", **extra)
-
-    _kuma_module.run(module, work)
+    _kuma_module.run_object(module, notification, "notification")
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ description:
   - Settings that need the current password (turning authentication off) are refused.
 extends_documentation_fragment:
   - vigil.observability._uptime_kuma
+  - vigil.observability._transport
 options:
   primary_base_url:
     description:
@@ -68,10 +69,8 @@ requests:
   sample: {"logins": 1, "round_trips": 2, "writes": 0}
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.vigil.observability.plugins.module_utils._errors import ValidationError
-from ansible_collections.vigil.observability.plugins.module_utils._kuma_module import kuma_spec, run
+from ansible_collections.vigil.observability.plugins.module_utils._kuma_module import kuma_module, run
 
 # Keys whose change Uptime Kuma guards with the current password, or that lock users out.
 _REFUSED = ("disableAuth",)
@@ -124,10 +123,7 @@ def apply(module, client):
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=kuma_spec(with_state=False, primary_base_url=dict(type="str"), settings=dict(type="dict", default={})),
-        supports_check_mode=True,
-    )
+    module = kuma_module(dict(primary_base_url=dict(type="str"), settings=dict(type="dict", default={})), with_state=False)
     run(module, lambda client: apply(module, client))
 
 

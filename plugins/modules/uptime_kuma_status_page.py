@@ -14,7 +14,6 @@ description:
     its settings and its groups of monitors (named as in Uptime Kuma).
   - Options left out keep what the page has (a new page gets Uptime Kuma's defaults);
     O(groups), when given, is the page's complete list of groups, in order.
-  - Idempotent; supports check mode and diff. A run that changes nothing sends no write.
 author:
   - vigil.observability maintainers (@vigil)
 options:
@@ -118,14 +117,8 @@ options:
         default: []
 extends_documentation_fragment:
   - vigil.observability._uptime_kuma
+  - vigil.observability._transport
   - vigil.observability._state
-attributes:
-  check_mode:
-    description: No write is sent in check mode; C(changed) is what a real run would report.
-    support: full
-  diff_mode:
-    description: Shows every managed setting and the groups (with monitor names) before and after.
-    support: full
 notes:
   - The groups are read from the page's public JSON (C(GET /api/status-page/<slug>), bypassing its
     five-minute cache), as Uptime Kuma's socket API does not hand them out.
@@ -139,7 +132,6 @@ seealso:
 EXAMPLES = r"""
 - name: The public status page of the shop
   vigil.observability.uptime_kuma_status_page:
-    url: http://127.0.0.1:3001
     username: admin
     password: "{{ vault_uptime_kuma_admin_password }}"
     token_file: /var/lib/vigil/uptime-kuma.token
@@ -154,16 +146,11 @@ EXAMPLES = r"""
         monitors: [shop-web, shop-api]
       - name: Payments
         monitors: [payments]
-
-- name: Remove a page
-  vigil.observability.uptime_kuma_status_page:
-    slug: legacy
-    state: absent
 """
 
 RETURN = r"""
 status_page:
-  description: The page after the run (predicted in check mode; null after O(state=absent)).
+  description: The page with its id, its settings, whether it is published and its groups.
   returned: always
   type: dict
   sample: {"id": 2, "slug": "shop", "title": "Shop status", "description": "", "footer_text": "", "custom_css": "",
@@ -172,12 +159,12 @@ status_page:
            "domain_names": ["status.example.com"], "analytics_type": null, "analytics_id": "", "analytics_script_url": "",
            "published": true, "groups": [{"name": "Shop", "monitors": ["shop-web", "shop-api"]}]}
 action:
-  description: What was (or in check mode would be) done, V(create), V(update), V(delete), or null for nothing.
+  description: V(create), V(update) (the settings and groups saved whole), V(delete), or null.
   returned: always
   type: str
   sample: update
 diff:
-  description: Before and after, exactly as compared.
+  description: Every managed setting and the groups (with monitor names) before and after, exactly as compared.
   returned: when diff mode is on
   type: dict
   sample: {"before": {"groups": []}, "after": {"groups": [{"name": "Shop", "monitors": ["shop-web"]}]}}
@@ -190,10 +177,9 @@ requests:
 
 import copy
 
-from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.six.moves.urllib.parse import quote
 
-from ansible_collections.vigil.observability.plugins.module_utils import _http, _kuma_module, _resource
+from ansible_collections.vigil.observability.plugins.module_utils import _http, _kuma_module
 from ansible_collections.vigil.observability.plugins.module_utils._errors import ValidationError, VigilError
 from ansible_collections.vigil.observability.plugins.module_utils._kuma_objects import (
     check_slug, monitor_ids, text, unique, write,
@@ -229,17 +215,13 @@ def view(page):
     return out
 
 
-class StatusPage(object):
-
-    def __init__(self, module):
-        self.module = module
-        self.params = module.params
-        self.slug = self.params["slug"]
-        self.label = "status page %r" % self.slug
-        self.body = None
+class StatusPage(_kuma_module.KumaObject):
+    kind = "status page"
+    identity = "slug"
+    body = None
 
     def read(self, client):
-        answer = client.call("getStatusPage", self.slug, check=False, what="%s: reading" % self.label)
+        answer = client.call("getStatusPage", self.name, check=False, what="%s: reading" % self.label)
         if isinstance(answer, dict) and not answer.get("ok"):
             if answer.get("msg") == "No slug?":
                 return None
@@ -249,7 +231,7 @@ class StatusPage(object):
     def read_groups(self, client):
         """The page's groups as its public JSON lists them (the socket API has no call for them)."""
         params = self.params
-        url = "%s/api/status-page/%s" % (client.url, quote(self.slug, safe=""))
+        url = "%s/api/status-page/%s" % (client.url, quote(self.name, safe=""))
         client.stats["round_trips"] += 1
         response = _http.request("GET", url, headers={"x-apicache-bypass": "true"}, timeout=params["timeout"],
                                  validate_certs=params["validate_certs"], ca_path=params.get("ca_path"))
@@ -265,7 +247,7 @@ class StatusPage(object):
         if params["published"] and current is not None and not current["config"].get("published", True):
             raise ValidationError("%s is not published, and Uptime Kuma's API cannot publish it (publish it in the "
                                   "database or recreate the page)" % self.label)
-        base = copy.deepcopy(current["config"]) if current is not None else dict(NEW_PAGE, slug=self.slug)
+        base = copy.deepcopy(current["config"]) if current is not None else dict(NEW_PAGE, slug=self.name)
         config = dict(base)
         for option, key in TEXT:
             if params[option] is not None:
@@ -281,7 +263,7 @@ class StatusPage(object):
             config["domainNameList"] = list(params["domain_names"])
         if params["analytics_type"] is not None:
             config["analyticsType"] = None if params["analytics_type"] == "none" else params["analytics_type"]
-        config["slug"] = self.slug
+        config["slug"] = self.name
         groups = current["groups"] if current is not None else []
         if params["groups"] is not None:
             groups = self.desired_groups(client, groups)
@@ -317,18 +299,21 @@ class StatusPage(object):
     def save(self, client):
         groups = [dict(g, monitorList=[{k: v for k, v in m.items() if k != "name"} for m in g["monitorList"]])
                   for g in self.body["groups"]]
-        return write(client, "saveStatusPage", self.slug, self.body["config"], self.body["icon"], groups,
+        return write(client, "saveStatusPage", self.name, self.body["config"], self.body["icon"], groups,
                      what="%s: saving" % self.label)
 
     def create(self, client, desired, current):
-        write(client, "addStatusPage", self.params["title"], self.slug, what="%s: adding" % self.label)
+        write(client, "addStatusPage", self.params["title"], self.name, what="%s: adding" % self.label)
         return self.save(client)
 
     def update(self, client, desired, current):
         return self.save(client)
 
     def delete(self, client, desired, current):
-        return write(client, "deleteStatusPage", self.slug, what="%s: deleting" % self.label)
+        return write(client, "deleteStatusPage", self.name, what="%s: deleting" % self.label)
+
+    def view(self, raw):
+        return view(raw)
 
     def summary(self, raw):
         return dict(view(raw), id=raw["config"].get("id"), published=bool(raw["config"].get("published", True)))
@@ -340,61 +325,48 @@ class StatusPage(object):
         return out
 
 
+def check(params):
+    """The options Uptime Kuma would take or mangle, refused before connecting."""
+    label = "status page %r" % params["slug"]
+    check_slug(params["slug"])
+    if params["title"] is not None and not params["title"].strip():
+        raise ValidationError("%s: title must not be empty" % label)
+    if params["auto_refresh_interval"] is not None and params["auto_refresh_interval"] < 5:
+        raise ValidationError("%s: auto_refresh_interval must be at least 5 (seconds), got %d"
+                              % (label, params["auto_refresh_interval"]))
+    if params["published"] is False:
+        raise ValidationError("%s: published: false is not possible, Uptime Kuma 2.5.3's API cannot "
+                              "unpublish a page" % label)
+    for name in params["domain_names"] or []:
+        if not name.strip() or any(c.isspace() for c in name):
+            raise ValidationError("%s: %r is not a domain name" % (label, name))
+
+
 def main():
-    module = AnsibleModule(
-        argument_spec=_kuma_module.kuma_spec(
-            slug=dict(type="str", required=True),
-            title=dict(type="str"),
-            published=dict(type="bool"),
-            description=dict(type="str"),
-            footer_text=dict(type="str"),
-            custom_css=dict(type="str"),
-            theme=dict(type="str", choices=["auto", "light", "dark"]),
-            show_tags=dict(type="bool"),
-            show_certificate_expiry=dict(type="bool"),
-            show_powered_by=dict(type="bool"),
-            show_only_last_heartbeat=dict(type="bool"),
-            rss_title=dict(type="str"),
-            auto_refresh_interval=dict(type="int"),
-            domain_names=dict(type="list", elements="str"),
-            analytics_type=dict(type="str", choices=["none", "google", "umami", "plausible", "matomo", "rybbit"]),
-            analytics_id=dict(type="str"),
-            analytics_script_url=dict(type="str"),
-            groups=dict(type="list", elements="dict", options=dict(
-                name=dict(type="str", required=True),
-                monitors=dict(type="list", elements="str", default=[]),
-            )),
-        ),
-        supports_check_mode=True,
-    )
-    params = module.params
-    try:
-        check_slug(params["slug"])
-        if params["title"] is not None and not params["title"].strip():
-            raise ValidationError("status page %r: title must not be empty" % params["slug"])
-        if params["auto_refresh_interval"] is not None and params["auto_refresh_interval"] < 5:
-            raise ValidationError("status page %r: auto_refresh_interval must be at least 5 (seconds), got %d"
-                                  % (params["slug"], params["auto_refresh_interval"]))
-        if params["published"] is False:
-            raise ValidationError("status page %r: published: false is not possible, Uptime Kuma 2.5.3's API cannot "
-                                  "unpublish a page" % params["slug"])
-        for name in params["domain_names"] or []:
-            if not name.strip() or any(c.isspace() for c in name):
-                raise ValidationError("status page %r: %r is not a domain name" % (params["slug"], name))
-    except ValidationError as err:
-        module.fail_json(msg=str(err))
-    page = StatusPage(module)
-
-    def work(client):
-        present = params["state"] == "present"
-        resource = _resource.Resource("status page", read=page.read, create=page.create, update=page.update,
-                                      delete=page.delete, view=view, summary=page.summary, predict=page.predict,
-                                      label=page.label)
-        result = _resource.ensure(client, resource, lambda current: page.desired(client, current) if present else None,
-                                  params["state"], module.check_mode)
-        return _resource.module_result(module, result, "status_page")
-
-    _kuma_module.run(module, work)
+    module = _kuma_module.kuma_module(dict(
+        slug=dict(type="str", required=True),
+        title=dict(type="str"),
+        published=dict(type="bool"),
+        description=dict(type="str"),
+        footer_text=dict(type="str"),
+        custom_css=dict(type="str"),
+        theme=dict(type="str", choices=["auto", "light", "dark"]),
+        show_tags=dict(type="bool"),
+        show_certificate_expiry=dict(type="bool"),
+        show_powered_by=dict(type="bool"),
+        show_only_last_heartbeat=dict(type="bool"),
+        rss_title=dict(type="str"),
+        auto_refresh_interval=dict(type="int"),
+        domain_names=dict(type="list", elements="str"),
+        analytics_type=dict(type="str", choices=["none", "google", "umami", "plausible", "matomo", "rybbit"]),
+        analytics_id=dict(type="str"),
+        analytics_script_url=dict(type="str"),
+        groups=dict(type="list", elements="dict", options=dict(
+            name=dict(type="str", required=True),
+            monitors=dict(type="list", elements="str", default=[]),
+        )),
+    ), check=check)
+    _kuma_module.run_object(module, StatusPage(module), "status_page")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ description:
   - Creates, recolours and deletes one tag of Uptime Kuma 2.x, found by its O(name).
   - Tags are attached to monitors by the monitor module; deleting a tag detaches it from every
     monitor.
-  - Idempotent; supports check mode and diff. A run that changes nothing sends no write.
 author:
   - vigil.observability maintainers (@vigil)
 options:
@@ -32,14 +31,8 @@ options:
     default: "#4B5563"
 extends_documentation_fragment:
   - vigil.observability._uptime_kuma
+  - vigil.observability._transport
   - vigil.observability._state
-attributes:
-  check_mode:
-    description: No write is sent in check mode; C(changed) is what a real run would report.
-    support: full
-  diff_mode:
-    description: Shows the name and colour before and after.
-    support: full
 seealso:
   - module: vigil.observability.uptime_kuma_status_page
 """
@@ -47,27 +40,21 @@ seealso:
 EXAMPLES = r"""
 - name: A red tag for production monitors
   vigil.observability.uptime_kuma_tag:
-    url: http://127.0.0.1:3001
     username: admin
     password: "{{ vault_uptime_kuma_admin_password }}"
     token_file: /var/lib/vigil/uptime-kuma.token
     name: production
     color: "#DC2626"
-
-- name: Remove a tag
-  vigil.observability.uptime_kuma_tag:
-    name: legacy
-    state: absent
 """
 
 RETURN = r"""
 tag:
-  description: The tag after the run (predicted in check mode; null after O(state=absent)).
+  description: The tag with its id.
   returned: always
   type: dict
   sample: {"id": 3, "name": "production", "color": "#DC2626"}
 action:
-  description: What was (or in check mode would be) done, V(create), V(update), V(delete), or null for nothing.
+  description: V(create), V(update) (recoloured), V(delete), or null.
   returned: always
   type: str
   sample: create
@@ -85,9 +72,8 @@ requests:
 
 import re
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.vigil.observability.plugins.module_utils import _kuma_lookup, _kuma_module, _resource
+from ansible_collections.vigil.observability.plugins.module_utils import _kuma_lookup, _kuma_module
+from ansible_collections.vigil.observability.plugins.module_utils._errors import ValidationError
 from ansible_collections.vigil.observability.plugins.module_utils._kuma_objects import write
 
 HEX_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
@@ -97,47 +83,42 @@ def view(raw):
     return {"name": raw.get("name"), "color": str(raw.get("color") or "").upper()}
 
 
+def check(params):
+    if not HEX_COLOR.match(params["color"] or ""):
+        raise ValidationError("tag %r: color %r is not a colour of the form #RRGGBB" % (params["name"], params["color"]))
+
+
+class Tag(_kuma_module.KumaObject):
+    kind = "tag"
+    identity = "name"
+
+    def read(self, client):
+        return _kuma_lookup.tags_by_name(client).get(self.name)
+
+    def desired(self, client, current):
+        return {"name": self.name, "color": self.params["color"].upper()}
+
+    def create(self, client, desired, current):
+        return write(client, "addTag", {"name": self.name, "color": desired["color"]}, what="%s: adding" % self.label)
+
+    def update(self, client, desired, current):
+        return write(client, "editTag", {"id": current["id"], "name": self.name, "color": desired["color"]},
+                     what="%s: saving" % self.label)
+
+    def delete(self, client, desired, current):
+        return write(client, "deleteTag", current["id"], what="%s: deleting" % self.label)
+
+    def view(self, raw):
+        return view(raw)
+
+    def summary(self, raw):
+        return dict(view(raw), id=raw.get("id"))
+
+
 def main():
-    module = AnsibleModule(
-        argument_spec=_kuma_module.kuma_spec(
-            name=dict(type="str", required=True),
-            color=dict(type="str", default="#4B5563"),
-        ),
-        supports_check_mode=True,
-    )
-    params = module.params
-    name, color = params["name"], params["color"]
-    if not name.strip():
-        module.fail_json(msg="name must not be empty")
-    if not HEX_COLOR.match(color or ""):
-        module.fail_json(msg="tag %r: color %r is not a colour of the form #RRGGBB" % (name, color))
-    label = "tag %r" % name
-
-    def work(client):
-
-        def read(client):
-            return _kuma_lookup.tags_by_name(client).get(name)
-
-        def create(client, desired, current):
-            return write(client, "addTag", {"name": name, "color": desired["color"]}, what="%s: adding" % label)
-
-        def update(client, desired, current):
-            return write(client, "editTag", {"id": current["id"], "name": name, "color": desired["color"]},
-                         what="%s: saving" % label)
-
-        def delete(client, desired, current):
-            return write(client, "deleteTag", current["id"], what="%s: deleting" % label)
-
-        def summary(raw):
-            return dict(view(raw), id=raw.get("id"))
-
-        resource = _resource.Resource("tag", read=read, create=create, update=update, delete=delete, view=view,
-                                      summary=summary, label=label)
-        result = _resource.ensure(client, resource, {"name": name, "color": color.upper()}, params["state"],
-                                  module.check_mode)
-        return _resource.module_result(module, result, "tag")
-
-    _kuma_module.run(module, work)
+    module = _kuma_module.kuma_module(
+        dict(name=dict(type="str", required=True), color=dict(type="str", default="#4B5563")), "name", check)
+    _kuma_module.run_object(module, Tag(module), "tag")
 
 
 if __name__ == "__main__":

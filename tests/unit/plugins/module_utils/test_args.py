@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from ansible_collections.vigil.observability.plugins.doc_fragments import _grafana, _state
+from ansible_collections.vigil.observability.plugins.doc_fragments import _grafana, _state, _transport
 from ansible_collections.vigil.observability.plugins.module_utils import _args
 from ansible_collections.vigil.observability.plugins.module_utils._errors import ValidationError
 
@@ -16,12 +16,14 @@ ENV = {"url": "GRAFANA_URL", "token": "GRAFANA_TOKEN", "username": "GRAFANA_USER
 
 
 @pytest.mark.parametrize("doc,spec", [
-    (_grafana.ModuleDocFragment.DOCUMENTATION, _args.GRAFANA_CONNECTION),
-    (_grafana.ModuleDocFragment.PROVENANCE, _args.PROVENANCE_SPEC),
-    (_state.ModuleDocFragment.DOCUMENTATION, _args.STATE_SPEC),
+    ((_grafana.ModuleDocFragment.DOCUMENTATION, _transport.ModuleDocFragment.DOCUMENTATION), _args.GRAFANA_CONNECTION),
+    ((_grafana.ModuleDocFragment.PROVENANCE,), _args.PROVENANCE_SPEC),
+    ((_state.ModuleDocFragment.DOCUMENTATION,), _args.STATE_SPEC),
 ], ids=["connection", "provenance", "state"])
 def test_fragment_mirrors_spec(doc, spec):
-    options = yaml.safe_load(doc)["options"]
+    options = {}
+    for part in doc:
+        options.update(yaml.safe_load(part)["options"])
     assert sorted(options) == sorted(spec)
     for name, opt in spec.items():
         documented = options[name]
