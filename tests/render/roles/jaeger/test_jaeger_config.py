@@ -69,7 +69,7 @@ def test_spm_has_the_code_shape(rendered):
     assert query["storage"] == {"traces": "main_store", "metrics": "prom_store"}
     assert "metrics_storage" not in json.dumps(cfg)  # the docs page's form, which the code does not read
     prom = cfg["extensions"]["jaeger_storage"]["metric_backends"]["prom_store"]["prometheus"]
-    assert prom == {"endpoint": "http://localhost:9090", "normalize_calls": True, "normalize_duration": True}
+    assert prom == {"endpoint": "http://127.0.0.1:9090", "normalize_calls": True, "normalize_duration": True}
     assert cfg["connectors"] == {"spanmetrics": {"metrics_flush_interval": "15s"}}
     pipelines = cfg["service"]["pipelines"]
     assert pipelines["traces"]["exporters"] == ["jaeger_storage_exporter", "spanmetrics"]

@@ -135,7 +135,7 @@ def test_sampling_spares_the_span_metrics(rendered):
 
 def test_spanmetrics_outputs(rendered):
     cfg = config(rendered, "remote_write")
-    assert cfg["exporters"]["prometheusremotewrite"] == {"endpoint": "http://localhost:9090/api/v1/write"}
+    assert cfg["exporters"]["prometheusremotewrite"] == {"endpoint": "http://127.0.0.1:9090/api/v1/write"}
     assert "prometheus" not in cfg["exporters"]
     assert cfg["connectors"]["spanmetrics"]["dimensions"] == [{"name": "http.method"}, {"name": "deployment.environment"}]
     assert ("tcp", 8889) not in otelcol_checks.listening_ports(cfg)
