@@ -7,6 +7,7 @@ notes and attributes."""
 
 from __future__ import annotations
 
+
 class ModuleDocFragment(object):
 
     DOCUMENTATION = r"""

@@ -20,8 +20,6 @@ _REQUIRED = {
 }
 
 
-
-
 def alloy_http_client_blocks(client):
     """``{username, password_file, ca_file, server_name, insecure_skip_verify} | alloy_http_client_blocks``.
 

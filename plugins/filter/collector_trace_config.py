@@ -15,7 +15,6 @@ _SAMPLING = ("none", "probabilistic", "tail")
 _SPANMETRICS_OUTPUTS = ("prometheus", "remote_write")
 
 
-
 def _settings(name, settings, required):
     if not isinstance(settings, Mapping):
         _fail(name, "expects a dict of settings, not a %s", type(settings).__name__)
@@ -23,7 +22,6 @@ def _settings(name, settings, required):
     if missing:
         _fail(name, "the settings lack %s", ", ".join(missing))
     return settings
-
 
 
 def _percentage(name, probability):

@@ -20,8 +20,6 @@ from ansible_collections.vigil.observability.plugins.plugin_utils.filter_args im
 _RULE_FILE_SUFFIX = re.compile(r"\.(yml|yaml|rules)$")
 
 
-
-
 def _list(name, value, what):
     if value is None:
         return []

@@ -11,7 +11,6 @@ import contextlib
 import json
 
 
-
 MODULE = "uptime_kuma_notification"
 HOOK = "https://chat.example.com/hooks/unit-s3cr3t-hook-0123456789"
 HOOK_2 = "https://chat.example.com/hooks/unit-s3cr3t-hook-rotated-42"

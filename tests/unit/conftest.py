@@ -23,6 +23,7 @@ import test_env
 
 SHARED_DASHBOARDS = os.path.join(test_env.shared_dir(), "grafana", "dashboards")
 
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "invalid_request(reason): the test sends a request that breaks Grafana's "
                                        "spec on purpose (bad input passed through); only responses are validated")

@@ -13,8 +13,8 @@ PREFIX = "/etc/alertmanager/secrets/receiver-"
 DEFAULTS = {"username": "Alertmanager", "send_resolved": True, "title": '{{ template "t" . }}'}
 KEYS = ["channel", "username", "icon_url", "title", "text", "send_resolved"]
 MATTERMOST = [{"name": "ops team", "webhook_url": "https://mm/hooks/s1", "channel": "alerts", "username": "am", "unknown": "x"}]
-WEBHOOKS = [{"name": "hook", "webhook_url": "https://h/s2", "max_alerts": 5}, {"name": "h2", "webhook_url": "https://h/s3",
-                                                                                "send_resolved": False}]
+WEBHOOKS = [{"name": "hook", "webhook_url": "https://h/s2", "max_alerts": 5},
+            {"name": "h2", "webhook_url": "https://h/s3", "send_resolved": False}]
 
 
 def test_urls_in_files_where_the_version_reads_them():
