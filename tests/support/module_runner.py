@@ -30,16 +30,21 @@ except ImportError:  # pragma: no cover - older ansible-core: the classic _ANSIB
 
 @contextlib.contextmanager
 def _as_on_a_target():
-    """Run as a module does on its target. Once a test has imported controller code (a filter, the
-    templar), ansible-core >= 2.19 believes it is the controller and prints module warnings
-    instead of returning them with the result."""
+    """Run as a module does on its target, in a process of its own. Once a test has imported
+    controller code (a filter, the templar), ansible-core >= 2.19 believes it is the controller and
+    prints module warnings instead of returning them with the result; and the warnings of earlier
+    runs would be returned again."""
     try:
         from ansible.module_utils import _internal
     except ImportError:  # pragma: no cover - older ansible-core has no such switch
         yield
         return
+    from ansible.module_utils.common import warnings
     saved = getattr(_internal, "is_controller", False)
     _internal.is_controller = False
+    # A run returns its own warnings only (ansible-core keeps them process-wide).
+    for name in ("_global_warnings", "_global_deprecations"):
+        getattr(warnings, name, {}).clear()
     try:
         yield
     finally:

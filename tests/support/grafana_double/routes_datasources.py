@@ -70,6 +70,15 @@ def read_datasource(ctx):
     return ds_dto(ctx.org, get_ds(ctx, ctx.params["uid"]))
 
 
+@route("GET", r"/api/datasources/uid/(?P<uid>[^/]+)/health")
+def datasource_health(ctx):
+    """Grafana runs the plugin's health check (200 OK, 400 ERROR with the plugin's reason). The double
+    has no backends: every data source passes; tests make one fail with ``inject()``. (The Grafana
+    test stand-in replaces this route with a TCP probe of the data source URL.)"""
+    get_ds(ctx, ctx.params["uid"])
+    return {"status": "OK", "message": "Data source is working"}
+
+
 @route("GET", r"/api/datasources/name/(?P<name>[^/]+)")
 def read_datasource_by_name(ctx):
     rec = next((r for r in ctx.org.datasources.values() if r["name"] == ctx.params["name"]), None)

@@ -198,11 +198,53 @@ def test_write_errors_fail_cleanly(grafana, module, status, meaning, body):
     assert result["status"] == status
 
 
-@pytest.mark.parametrize("module", MODULES)
-def test_unreachable_server(grafana, module):
-    create = Case(grafana, module).create
+def closed_port_url():
+    """A loopback URL nobody listens on."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     url = "http://127.0.0.1:%d" % sock.getsockname()[1]
     sock.close()
+    return url
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_unreachable_server(grafana, module):
+    create = Case(grafana, module).create
+    url = closed_port_url()
     failed(grafana.run(module, dict(create, url=url)), "cannot reach %s" % url)
+
+
+# Modules that act on the server instead of managing an object (no state, no diff): the same error
+# mapping and the same check-mode guarantee. module -> arguments that reach an authenticated call.
+ACTIONS = {
+    "grafana_health": {"datasources": ["missing"], "datasource_failure": "warn", "wait_timeout": 0},
+    "grafana_provisioning": {"reload": ["datasources"], "wait_timeout": 0},
+}
+
+
+@pytest.mark.parametrize("module", sorted(ACTIONS))
+def test_action_check_mode_writes_nothing(grafana, module):
+    args = ACTIONS[module]
+    mark = grafana.mark()
+    check = grafana.run(module, args, check=True, auth="basic")
+    assert not check.get("failed") and grafana.writes(mark) == [], check
+    real = grafana.run(module, args, auth="basic")
+    assert not real.get("failed") and check["changed"] == real["changed"], real
+    assert "diff" not in check and "diff" not in real
+
+
+@pytest.mark.parametrize("module", sorted(ACTIONS))
+def test_action_wrong_credentials(grafana, module):
+    args = ACTIONS[module]
+    failed(grafana.run(module, dict(args, token="glsa_not_a_real_token")), "HTTP 401", "wrong or missing credentials",
+           "Grafana says: Invalid API key")
+    failed(grafana.run(module, dict(args, username="admin", password="not-the-admin-pw"), auth="none"),
+           "HTTP 401", "Invalid username or password")
+
+
+@pytest.mark.parametrize("module", sorted(ACTIONS))
+def test_action_unreachable_server(grafana, module):
+    url = closed_port_url()
+    result = failed(grafana.run(module, dict(ACTIONS[module], url=url)), "cannot reach %s" % url)
+    # One line naming the server, after a single attempt (wait_timeout 0).
+    assert result["msg"].startswith("Grafana at %s is not healthy after 1 attempt in 0 seconds: " % url), result["msg"]
