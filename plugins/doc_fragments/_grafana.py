@@ -76,3 +76,20 @@ options:
     type: bool
     default: false
 """
+
+    # The wait for a healthy Grafana (mirrors WAIT_SPEC in module_utils/_grafana_health.py).
+    WAIT = r"""
+options:
+  wait_timeout:
+    description:
+      - Seconds to wait for Grafana to report a working database (C(/api/health)). V(0) asks once.
+      - While Grafana starts (connection refused, HTTP 502, 503 or 504, C(database) not V(ok)) it is
+        asked again every O(delay) seconds; any other answer (for example 404 for a wrong O(url)) fails at once.
+    type: int
+    default: 120
+  delay:
+    description:
+      - Seconds between two questions while waiting.
+    type: float
+    default: 2
+"""

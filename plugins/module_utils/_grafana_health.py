@@ -43,6 +43,13 @@ def probe(client):
     return health, None
 
 
+# The wait's options (documented by the _grafana.wait doc fragment).
+WAIT_SPEC = dict(
+    wait_timeout=dict(type="int", default=120),
+    delay=dict(type="float", default=2),
+)
+
+
 def wait_until_healthy(client, wait_timeout, delay, clock=time.monotonic):
     """Probe until Grafana is healthy or ``wait_timeout`` seconds have passed (0: one probe).
 

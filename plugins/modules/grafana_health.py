@@ -19,18 +19,6 @@ description:
 author:
   - vigil.observability maintainers (@vigil)
 options:
-  wait_timeout:
-    description:
-      - Seconds to wait for Grafana to become healthy. V(0) asks once.
-      - While Grafana starts (connection refused, HTTP 502, 503 or 504, C(database) not V(ok)) it is
-        asked again every O(delay) seconds; any other answer (for example 404 for a wrong O(url)) fails at once.
-    type: int
-    default: 120
-  delay:
-    description:
-      - Seconds between two questions while waiting.
-    type: float
-    default: 2
   fail_on_timeout:
     description:
       - Fail when Grafana is not healthy within O(wait_timeout).
@@ -55,6 +43,7 @@ options:
     default: fail
 extends_documentation_fragment:
   - vigil.observability._grafana
+  - vigil.observability._grafana.wait
   - vigil.observability._transport
 attributes:
   check_mode:
@@ -178,10 +167,10 @@ def failure_line(failing):
 
 
 def main():
+    spec = dict(_args.GRAFANA_CONNECTION)
+    spec.update(_grafana_health.WAIT_SPEC)
     module = AnsibleModule(**_args.module_kwargs(dict(
-        _args.GRAFANA_CONNECTION,
-        wait_timeout=dict(type="int", default=120),
-        delay=dict(type="float", default=2),
+        spec,
         fail_on_timeout=dict(type="bool", default=True),
         datasources=dict(type="list", elements="str", default=[]),
         datasource_failure=dict(type="str", choices=["fail", "warn"], default="fail"),

@@ -25,20 +25,9 @@ options:
     elements: str
     choices: [datasources, dashboards, alerting]
     required: true
-  wait_timeout:
-    description:
-      - Seconds to wait for Grafana to become healthy before the reload. V(0) asks once.
-      - While Grafana starts (connection refused, HTTP 502, 503 or 504, C(database) not V(ok)) it is
-        asked again every O(delay) seconds.
-    type: int
-    default: 120
-  delay:
-    description:
-      - Seconds between two questions while waiting.
-    type: float
-    default: 2
 extends_documentation_fragment:
   - vigil.observability._grafana
+  - vigil.observability._grafana.wait
   - vigil.observability._transport
 attributes:
   check_mode:
@@ -93,11 +82,11 @@ KINDS = ["datasources", "dashboards", "alerting"]
 
 
 def main():
+    spec = dict(_args.GRAFANA_CONNECTION)
+    spec.update(_grafana_health.WAIT_SPEC)
     module = AnsibleModule(**_args.module_kwargs(dict(
-        _args.GRAFANA_CONNECTION,
+        spec,
         reload=dict(type="list", elements="str", choices=KINDS, required=True),
-        wait_timeout=dict(type="int", default=120),
-        delay=dict(type="float", default=2),
     )))
 
     def work():

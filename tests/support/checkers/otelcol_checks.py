@@ -25,6 +25,13 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "artifacts", "standins"))
 from otelcol_core import catalog, config as collector_config
 
 
+def rendered_config(rendered, variant):
+    """The parsed configuration of a render-tier variant that must have succeeded."""
+    result = rendered[variant]
+    assert result["failed"] is None, result["failed"]
+    return parse(result["files"]["config.yaml.j2"])
+
+
 def parse(text):
     data = yaml.safe_load(text)
     assert isinstance(data, dict), "the configuration is not a YAML mapping"

@@ -51,10 +51,7 @@ def rendered():
     return render("jaeger", variants, TEMPLATES, dump=["jaeger_version"])
 
 
-def config(rendered, variant):
-    result = rendered[variant]
-    assert result["failed"] is None, result["failed"]
-    return otelcol_checks.parse(result["files"]["config.yaml.j2"])
+config = otelcol_checks.rendered_config
 
 
 @pytest.mark.parametrize("variant", sorted(GOOD))

@@ -65,10 +65,7 @@ def rendered():
     return render("otel_collector", variants, TEMPLATES, dump=DUMP, groups=GROUPS)
 
 
-def config(rendered, variant):
-    result = rendered[variant]
-    assert result["failed"] is None, result["failed"]
-    return otelcol_checks.parse(result["files"]["config.yaml.j2"])
+config = otelcol_checks.rendered_config
 
 
 @pytest.mark.parametrize("variant", sorted(GOOD))

@@ -21,6 +21,7 @@ import pytest
 import yaml
 
 from harness import preflight_case, report, run_role_tasks
+from systemd_env import systemd_env
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
 ROLE = os.path.join(ROOT, "roles", "telegraf")
@@ -171,29 +172,6 @@ def plugins(doc):
             assert isinstance(blocks, list), "%s.%s is not an array of tables" % (section, name)
             for block in blocks:
                 yield section, name, block
-
-
-def systemd_env(text):
-    """Values of an EnvironmentFile as systemd reads double-quoted assignments."""
-    values = {}
-    for line in text.splitlines():
-        if not line or line.startswith("#"):
-            continue
-        name, raw = line.split("=", 1)
-        assert raw.startswith('"') and raw.endswith('"'), line
-        body, out, index = raw[1:-1], [], 0
-        while index < len(body):
-            char = body[index]
-            if char == "\\" and index + 1 < len(body):
-                nxt = body[index + 1]
-                out.append(nxt if nxt in '"\\`$' else "\\" + nxt)
-                index += 2
-                continue
-            assert char != '"', "unescaped quote in " + line
-            out.append(char)
-            index += 1
-        values[name] = "".join(out)
-    return values
 
 
 def substituted(case):

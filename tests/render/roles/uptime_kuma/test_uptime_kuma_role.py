@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from harness import preflight_case, report, run_role_tasks
+from systemd_env import systemd_env
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
 ROLE = os.path.join(ROOT, "roles", "uptime_kuma")
@@ -114,27 +115,6 @@ def rendered(tmp_path_factory):
     tasks.append(preflight_case("uptime_kuma", "good", GOOD))
     reports = run_role_tasks(out, "uptime_kuma", tasks)
     return reports
-
-
-def systemd_env(text):
-    """Values of an EnvironmentFile of double-quoted assignments, read the way systemd reads them."""
-    values = {}
-    for line in text.splitlines():
-        if not line or line.startswith("#"):
-            continue
-        name, raw = line.split("=", 1)
-        assert raw.startswith('"') and raw.endswith('"'), line
-        body, out, index = raw[1:-1], [], 0
-        while index < len(body):
-            if body[index] == "\\" and index + 1 < len(body):
-                out.append(body[index + 1])
-                index += 2
-                continue
-            assert body[index] != '"', "unescaped quote in " + line
-            out.append(body[index])
-            index += 1
-        values[name] = "".join(out)
-    return values
 
 
 def servers(site):

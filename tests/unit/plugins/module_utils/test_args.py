@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from ansible_collections.vigil.observability.plugins.doc_fragments import _grafana, _state, _transport
-from ansible_collections.vigil.observability.plugins.module_utils import _args
+from ansible_collections.vigil.observability.plugins.module_utils import _args, _grafana_health
 from ansible_collections.vigil.observability.plugins.module_utils._errors import ValidationError
 
 ENV = {"url": "GRAFANA_URL", "token": "GRAFANA_TOKEN", "username": "GRAFANA_USER", "password": "GRAFANA_PASSWORD",
@@ -19,7 +19,8 @@ ENV = {"url": "GRAFANA_URL", "token": "GRAFANA_TOKEN", "username": "GRAFANA_USER
     ((_grafana.ModuleDocFragment.DOCUMENTATION, _transport.ModuleDocFragment.DOCUMENTATION), _args.GRAFANA_CONNECTION),
     ((_grafana.ModuleDocFragment.PROVENANCE,), _args.PROVENANCE_SPEC),
     ((_state.ModuleDocFragment.DOCUMENTATION,), _args.STATE_SPEC),
-], ids=["connection", "provenance", "state"])
+    ((_grafana.ModuleDocFragment.WAIT,), _grafana_health.WAIT_SPEC),
+], ids=["connection", "provenance", "state", "wait"])
 def test_fragment_mirrors_spec(doc, spec):
     options = {}
     for part in doc:
