@@ -16,13 +16,14 @@ BUILTIN_VARS = {"__rate_interval", "__interval", "__auto", "__range", "__all", "
 
 
 def load(name):
-    with open(os.path.join(ROLE, "files", "dashboards", CATALOG[name]["file"]), encoding="utf-8") as handle:
+    with open(os.path.join(ROLE, "files", "dashboards", os.path.basename(CATALOG[name]["path"])), encoding="utf-8") as handle:
         return json.load(handle)
 
 
 def test_catalog_matches_the_files():
     files = sorted(os.listdir(os.path.join(ROLE, "files", "dashboards")))
-    assert sorted(entry["file"] for entry in CATALOG.values()) == files
+    assert all(entry["path"].startswith("{{ role_path }}/files/dashboards/") for entry in CATALOG.values())
+    assert sorted(os.path.basename(entry["path"]) for entry in CATALOG.values()) == files
     with open(os.path.join(ROLE, "defaults", "main.yml"), encoding="utf-8") as handle:
         defaults = yaml.safe_load(handle)
     assert sorted(defaults["grafana_bundled_dashboards"]) == sorted(CATALOG)
