@@ -10,10 +10,12 @@ from collections.abc import Mapping
 
 from ansible.errors import AnsibleFilterError, AnsibleUndefinedVariable
 from ansible.utils.vars import merge_hash
-from jinja2 import Undefined, UndefinedError
+from jinja2 import UndefinedError
 
 from ansible_collections.vigil.observability.plugins.filter.service_endpoint import address_of, endpoint_keys
 from ansible_collections.vigil.observability.plugins.module_utils._address import WILDCARDS, is_loopback, split_hostport
+from ansible_collections.vigil.observability.plugins.plugin_utils.filter_args import (
+    ansible_bool, condition_holds, defined, host_var)
 
 # Keys of a job item that are not scrape_config data.
 _JOB_KEYS = frozenset(("job", "group", "endpoint", "role", "port", "enabled", "listen_var", "listen_default", "host_conditions", "tls_vars",
@@ -22,33 +24,11 @@ _JOB_KEYS = frozenset(("job", "group", "endpoint", "role", "port", "enabled", "l
 _ENDPOINT_KEYS = ("role", "port", "listen_var", "listen_default", "tls_vars", "basic_auth_vars", "metrics_path_var")
 _CONDITION_KEYS = frozenset(("var", "default", "in"))
 # Listen hosts that mean "every interface": the target is the host's inventory address.
-_TRUE = ("yes", "on", "true", "1")
 _MISSING = object()
 
 
 def _fail(message, *args):
     raise AnsibleFilterError("inventory_scrape_configs: " + (message % args if args else message))
-
-
-def _bool(value):
-    """Ansible's ``bool`` filter: true for true, 1 and yes/on/true/1 in any case, false otherwise."""
-    if isinstance(value, str):
-        return value.lower() in _TRUE
-    return bool(value == 1)
-
-
-def _defined(value, default):
-    """``value``, or ``default`` when it is undefined (a host variable whose template failed), as
-    Jinja's ``default`` filter has it."""
-    return default if isinstance(value, Undefined) else value
-
-
-def _get(hv, name, default=None):
-    """A host variable, or ``default`` when it is not set or undefined."""
-    try:
-        return _defined(hv[name], default)
-    except (KeyError, AnsibleUndefinedVariable, UndefinedError):
-        return default
 
 
 def _merged(index, item, settings):
@@ -112,13 +92,13 @@ def _check(spec):
 def _listen(spec, hv, host):
     """(host, port) of the exporter's listen address on ``host``; port None when it has none."""
     name = spec["listen_var"]
-    value = _get(hv, name, _MISSING)
+    value = host_var(hv, name, _MISSING)
     if value is _MISSING:
         name = "listen_default"
         value = spec.get("listen_default", ":%s" % spec["port"])
     if isinstance(value, (list, tuple)):  # a list of addresses: the first one is scraped
         try:
-            value = _defined(value[0], None) if value else None
+            value = defined(value[0], None) if value else None
         except (AnsibleUndefinedVariable, UndefinedError):  # an undefined item, as Jinja's default filter has it
             value = None
     text = str(value).strip() if value else ""
@@ -132,16 +112,11 @@ def _listen(spec, hv, host):
     return listen_host, text.rsplit(":", 1)[1]  # the port as written
 
 
-def _holds(hv, cond):
-    value = _get(hv, cond["var"], cond.get("default", True))
-    return value in cond["in"] if "in" in cond else _bool(value)
-
-
 def _target(spec, hv, host):
     """The target group of ``host`` for the job, or None when the host has no target."""
-    if not _bool(_get(hv, "vigil_%s_enabled" % spec["role"], True)):
+    if not ansible_bool(host_var(hv, "vigil_%s_enabled" % spec["role"], True)):
         return None
-    if not all(_holds(hv, cond) for cond in spec.get("host_conditions", [])):
+    if not all(condition_holds(hv, cond) for cond in spec.get("host_conditions", [])):
         return None
     address, port = _MISSING, str(spec["port"])
     if "listen_var" in spec:
@@ -153,15 +128,15 @@ def _target(spec, hv, host):
             address = "[%s]" % listen_host if ":" in listen_host else listen_host
     if address is _MISSING:
         address = address_of(host, hv)
-    labels = _get(hv, "prometheus_target_labels", {})
+    labels = host_var(hv, "prometheus_target_labels", {})
     if not isinstance(labels, Mapping):
         _fail("job %s, host %s: prometheus_target_labels must be a dict, got a %s", spec["job"], host, type(labels).__name__)
     labels = dict(labels)
     labels["instance"] = host
-    if any(_get(hv, name) for name in spec.get("tls_vars", [])):
+    if any(host_var(hv, name) for name in spec.get("tls_vars", [])):
         labels["__scheme__"] = "https"
     if "metrics_path_var" in spec:
-        path = _get(hv, spec["metrics_path_var"], "")
+        path = host_var(hv, spec["metrics_path_var"], "")
         if path:
             labels["__metrics_path__"] = path
     return {"targets": ["%s:%s" % (address, port)], "labels": labels}
@@ -187,7 +162,7 @@ def inventory_scrape_configs(jobs, settings, groups, hostvars):
     if not isinstance(groups, Mapping):
         _fail("groups must be the inventory's groups (a dict), got a %s", type(groups).__name__)
     enabled = [spec for spec in (_merged(index, item, settings) for index, item in enumerate(jobs))
-               if _bool(spec.get("enabled", True)) and spec["group"]]
+               if ansible_bool(spec.get("enabled", True)) and spec["group"]]
     read = {}  # each host's variables are looked up once
     found_jobs, configs = [], []
     for spec in enabled:
@@ -205,13 +180,13 @@ def inventory_scrape_configs(jobs, settings, groups, hostvars):
             if group is None:
                 continue
             auth = spec.get("basic_auth_vars")
-            user = _get(read[host], auth["username"], "") if auth else ""
+            user = host_var(read[host], auth["username"], "") if auth else ""
             if not user:
                 shared.append(group)
                 continue
             config = {"job_name": "%s_%s" % (job, host)}
             config.update(data)
-            config["basic_auth"] = {"username": user, "password": _get(read[host], auth["password"], "")}
+            config["basic_auth"] = {"username": user, "password": host_var(read[host], auth["password"], "")}
             config["static_configs"] = [{"targets": group["targets"], "labels": dict(group["labels"], job=job)}]
             own.append(config)
         if shared:

@@ -12,13 +12,12 @@ from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 import yaml
-from ansible.errors import AnsibleFilterError, AnsibleUndefinedVariable
-from jinja2 import Undefined, UndefinedError
+from ansible.errors import AnsibleFilterError
 
 from ansible_collections.vigil.observability.plugins.module_utils._address import (
     WILDCARDS, is_loopback, join_hostport, split_hostport)
+from ansible_collections.vigil.observability.plugins.plugin_utils.filter_args import ansible_bool, fail as _fail, host_var as _get
 
-_TRUE = ("yes", "on", "true", "1")
 _ROLES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir, "roles")
 
 # The services other roles reach. Each names its role, where it listens (``listen``: one Go-style
@@ -115,28 +114,6 @@ def endpoint_keys(service, name):
     if "metrics_path" in spec:
         out["metrics_path_var"] = spec["metrics_path"]
     return out
-
-
-def _fail(name, message, *args):
-    raise AnsibleFilterError("%s: %s" % (name, message % args if args else message))
-
-
-def _bool(value):
-    """Ansible's ``bool`` filter: true for true, 1 and yes/on/true/1 in any case."""
-    if isinstance(value, str):
-        return value.strip().lower() in _TRUE
-    return bool(value == 1)
-
-
-def _get(hv, name, default=None):
-    """A host variable, or ``default`` when it is not set or its template is undefined."""
-    if not isinstance(hv, Mapping) and not hasattr(hv, "__getitem__"):
-        return default
-    try:
-        value = hv[name]
-    except (KeyError, AnsibleUndefinedVariable, UndefinedError):
-        return default
-    return default if isinstance(value, Undefined) else value
 
 
 @functools.lru_cache(maxsize=None)
@@ -237,7 +214,7 @@ def service_endpoint(server, service, hostvars, client=None):
     joined = join_hostport(address, port)
     return {"host": server, "service": service, "address": address, "port": port, "hostport": joined,
             "scheme": scheme, "url": "%s://%s%s" % (scheme, joined, path), "tls": tls, "auth": auth,
-            "enabled": _bool(_get(hv, spec["enabled"], True))}
+            "enabled": ansible_bool(_get(hv, spec["enabled"], True))}
 
 
 def service_endpoints(servers, service, hostvars, client=None):

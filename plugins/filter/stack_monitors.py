@@ -9,6 +9,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.vigil.observability.plugins.filter.service_endpoint import address_of, endpoint_keys
 from ansible_collections.vigil.observability.plugins.module_utils._address import WILDCARDS, is_loopback, split_hostport
+from ansible_collections.vigil.observability.plugins.plugin_utils.filter_args import ansible_bool, condition_holds
 
 _SERVICE_KEYS = {"service", "endpoint", "tier", "group", "role", "listen_var", "listen_default", "port_var", "address_var",
                  "path", "tls_vars", "auth_vars", "host_conditions", "title"}
@@ -68,9 +69,9 @@ def stack_monitors(groups, hostvars, services, kuma_host, groups_map, monitor=No
         for host in groups.get(group, []):
             hv = hostvars.get(host, {})
             role = spec.get("role", spec["service"])
-            if not _truthy(hv.get("vigil_%s_enabled" % role, True)):
+            if not ansible_bool(hv.get("vigil_%s_enabled" % role, True)):
                 continue
-            if not all(_condition(hv, cond) for cond in spec.get("host_conditions", [])):
+            if not all(condition_holds(hv, cond) for cond in spec.get("host_conditions", [])):
                 continue
             what = "%s of %s" % (spec.get("listen_var") or spec.get("address_var"), host)
             if spec.get("address_var"):
@@ -95,19 +96,6 @@ def stack_monitors(groups, hostvars, services, kuma_host, groups_map, monitor=No
                         accepted_status_codes=codes)
             found.append(item)
     return out
-
-
-def _truthy(value):
-    if isinstance(value, str):
-        return value.strip().lower() in ("1", "true", "yes", "on")
-    return bool(value)
-
-
-def _condition(hv, cond):
-    value = hv.get(cond["var"], cond.get("default", True))
-    if "in" in cond:
-        return value in cond["in"]
-    return _truthy(value)
 
 
 class FilterModule:

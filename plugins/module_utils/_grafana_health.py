@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 
-from ansible_collections.vigil.observability.plugins.module_utils._errors import ApiError, ConnectionFailure
+from ansible_collections.vigil.observability.plugins.module_utils._errors import ApiError, ConnectionFailure, ValidationError
 
 HEALTH_PATH = "/api/health"
 
@@ -48,6 +48,12 @@ WAIT_SPEC = dict(
     wait_timeout=dict(type="int", default=120),
     delay=dict(type="float", default=2),
 )
+
+
+def check_wait(params):
+    """Refuse a negative wait (the options of WAIT_SPEC), before anything is sent."""
+    if params["wait_timeout"] < 0 or params["delay"] < 0:
+        raise ValidationError("wait_timeout and delay must be 0 or more, got %s and %s" % (params["wait_timeout"], params["delay"]))
 
 
 def wait_until_healthy(client, wait_timeout, delay, clock=time.monotonic):

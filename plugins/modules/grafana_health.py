@@ -178,9 +178,7 @@ def main():
 
     def work():
         params = module.params
-        if params["wait_timeout"] < 0 or params["delay"] < 0:
-            module.fail_json(msg="wait_timeout and delay must be 0 or more, got %s and %s"
-                             % (params["wait_timeout"], params["delay"]))
+        _grafana_health.check_wait(params)
         uids = [_args.validate_uid(uid, "datasources entry") for uid in params["datasources"]]
         client = _client.GrafanaClient.from_module(module)
         result = _grafana_health.wait_until_healthy(client, params["wait_timeout"], params["delay"])

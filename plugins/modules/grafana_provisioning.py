@@ -91,9 +91,7 @@ def main():
 
     def work():
         params = module.params
-        if params["wait_timeout"] < 0 or params["delay"] < 0:
-            module.fail_json(msg="wait_timeout and delay must be 0 or more, got %s and %s"
-                             % (params["wait_timeout"], params["delay"]))
+        _grafana_health.check_wait(params)
         kinds = []
         for kind in params["reload"]:
             if kind not in kinds:

@@ -1,13 +1,15 @@
 # Private to the vigil.observability collection: no compatibility promise outside it.
 # Copyright: vigil.observability contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What the collection's filters share to check their input: one-line errors that name the filter."""
+"""What the collection's filters share: one-line errors that name the filter, and reading the
+inventory's host variables as Jinja's ``default`` and Ansible's ``bool`` filters do."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ansible.errors import AnsibleFilterError
+from ansible.errors import AnsibleFilterError, AnsibleUndefinedVariable
+from jinja2 import Undefined, UndefinedError
 
 
 def fail(name, message, *args):
@@ -22,3 +24,35 @@ def mapping(name, value, what):
     if not isinstance(value, Mapping):
         fail(name, "%s must be a mapping, not a %s", what, type(value).__name__)
     return value
+
+
+# --- Reading the inventory's host variables ------------------------------------------------------
+
+_TRUE = ("yes", "on", "true", "1")
+
+
+def ansible_bool(value):
+    """Ansible's ``bool`` filter: true for true, 1 and yes/on/true/1 in any case, false otherwise."""
+    if isinstance(value, str):
+        return value.lower() in _TRUE
+    return bool(value == 1)
+
+
+def defined(value, default):
+    """``value``, or ``default`` when it is undefined (a host variable whose template failed), as
+    Jinja's ``default`` filter has it."""
+    return default if isinstance(value, Undefined) else value
+
+
+def host_var(hv, name, default=None):
+    """A host variable, or ``default`` when it is not set or undefined."""
+    try:
+        return defined(hv[name], default)
+    except (KeyError, TypeError, AnsibleUndefinedVariable, UndefinedError):
+        return default
+
+
+def condition_holds(hv, cond):
+    """A ``{var, default, in}`` host condition: the variable (or its default) is true, or one of ``in``."""
+    value = host_var(hv, cond["var"], cond.get("default", True))
+    return value in cond["in"] if "in" in cond else ansible_bool(value)
