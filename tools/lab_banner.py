@@ -7,12 +7,12 @@ import sys
 import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SERVICES = {  # port: [(what, path)]
+SERVICES = {  # port: [(what, path, scheme)]
     "3000": [("Grafana (admin / vigil-lab-admin)", "/")],
-    "9090": [("Prometheus", "/targets")],
-    "9093": [("Alertmanager", "/")],
-    "3100": [("Loki", "/ready")],
-    "16686": [("Jaeger UI", "/")],
+    "9090": [("Prometheus (vigil / vigil-lab-api-3e9a)", "/targets")],
+    "9093": [("Alertmanager (vigil / vigil-lab-api-3e9a)", "/")],
+    "8443": [("Jaeger UI via the gateway (vigil / vigil-lab-gateway-b60c)", "/jaeger/", "https"),
+             ("Loki via the gateway", "/loki/api/v1/labels", "https")],
     "3001": [("Uptime Kuma (admin / vigil-lab-kuma-2026)", "/"), ("Uptime Kuma's public status page", "/status/stack")],
     "8065": [("Alerts Mattermost would get", "/messages")],
 }
@@ -60,8 +60,11 @@ def urls():
     for container in lab["vigil_containers"]:
         for mapping in container.get("published_ports", []):
             host, port, _inner = str(mapping).rsplit(":", 2)
-            for what, path in SERVICES.get(port, [(port, "/")]):
-                print("  %-44s http://%s:%s%s" % (what, host, port, path))
+            for entry in SERVICES.get(port, [(port, "/")]):
+                what, path, scheme = (entry + ("http",))[:3]
+                print("  %-44s %s://%s:%s%s" % (what, scheme, host, port, path))
+    print("The gateway's certificate is issued by the lab's own CA (on the server, /etc/vigil-gateway/ca/ca.crt):")
+    print("  docker exec vigil-lab-server cat /etc/vigil-gateway/ca/ca.crt > lab-ca.crt; curl --cacert lab-ca.crt ...")
     print("Remove it with: make lab-down")
 
 

@@ -77,9 +77,22 @@ def _metrics(s):
     urls = s["remote_write_urls"]
     if isinstance(urls, str) or not isinstance(urls, (list, tuple)):
         _fail("alloy_pipeline_blocks", "remote_write_urls must be a list of URLs, not %r", urls)
-    client = alloy_http_client_blocks(s.get("remote_write_client"))
+    shared = s.get("remote_write_client")
+    endpoints = []
+    for index, item in enumerate(urls):
+        # a URL with the shared client settings, or {url or target, client} (an alloy_destinations
+        # item) whose own client settings go over the shared ones
+        if isinstance(item, Mapping):
+            url = item.get("url") or item.get("target")
+            if not url:
+                _fail("alloy_pipeline_blocks", "remote write item %d needs a url (got %r)", index, sorted(item))
+            own = _mapping("alloy_pipeline_blocks", item.get("client"), "the client of remote write item %d" % index)
+            client = dict(_mapping("alloy_pipeline_blocks", shared, "remote_write_client"), **own)
+        else:
+            url, client = item, shared
+        endpoints.append({"name": "endpoint", "attributes": {"url": url}, "blocks": alloy_http_client_blocks(client)})
     blocks.append({"name": "prometheus.remote_write", "label": "default", "attributes": _external_labels(s),
-                   "blocks": [{"name": "endpoint", "attributes": {"url": url}, "blocks": list(client)} for url in urls]})
+                   "blocks": endpoints})
     return blocks
 
 
@@ -138,6 +151,7 @@ def _traces(s):
                    "blocks": [{"name": "output", "expressions": {"traces": "[otelcol.exporter.otlp.default.input]"}}]})
     client = {"name": "client", "attributes": {"endpoint": s["otlp_endpoint"]}, "expressions": {}, "blocks": []}
     token = _mapping("alloy_pipeline_blocks", s.get("token"), "token")
+    basic = _mapping("alloy_pipeline_blocks", s.get("basic_auth"), "basic_auth")
     if token:
         if not token.get("file") or not token.get("header"):
             _fail("alloy_pipeline_blocks", "the OTLP token needs its file and header")
@@ -146,6 +160,16 @@ def _traces(s):
                        "blocks": [{"name": "header", "attributes": {"key": token["header"]},
                                    "expressions": {"value": "local.file.otlp_token.content"}}]})
         client["expressions"]["auth"] = "otelcol.auth.headers.otlp.handler"
+    elif basic.get("username"):
+        # The server's basic auth; the password is read from its file as a secret.
+        if not basic.get("password_file"):
+            _fail("alloy_pipeline_blocks", "OTLP basic auth for %r needs a password_file", basic["username"])
+        blocks.append({"name": "local.file", "label": "otlp_password",
+                       "attributes": {"filename": basic["password_file"], "is_secret": True}})
+        blocks.append({"name": "otelcol.auth.basic", "label": "otlp",
+                       "blocks": [{"name": "client_auth", "attributes": {"username": basic["username"]},
+                                   "expressions": {"password": "local.file.otlp_password.content"}}]})
+        client["expressions"]["auth"] = "otelcol.auth.basic.otlp.handler"
     tls = {"insecure": s.get("insecure", True)}
     if s.get("insecure_skip_verify"):
         tls["insecure_skip_verify"] = True
@@ -160,7 +184,8 @@ def alloy_pipeline_blocks(settings, pipeline):
     """``settings | alloy_pipeline_blocks('metrics' | 'logs' | 'traces')``: the blocks of one pipeline.
 
     metrics: node_exporter (or the built-in unix exporter) scraped and remote-written to every URL;
-    logs: the journal and log files to Loki; traces: OTLP and Jaeger receivers, batched, to OTLP gRPC.
+    logs: the journal and log files to Loki; traces: OTLP and Jaeger receivers, batched, to OTLP gRPC
+    (authenticated by a token header, or else by basic auth).
     """
     name = "alloy_pipeline_blocks"
     if pipeline not in _PIPELINES:

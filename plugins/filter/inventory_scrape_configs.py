@@ -19,9 +19,9 @@ from ansible_collections.vigil.observability.plugins.plugin_utils.filter_args im
 
 # Keys of a job item that are not scrape_config data.
 _JOB_KEYS = frozenset(("job", "group", "endpoint", "role", "port", "enabled", "listen_var", "listen_default", "host_conditions", "tls_vars",
-                       "basic_auth_vars", "metrics_path_var"))
+                       "basic_auth_vars", "users_var", "metrics_path_var"))
 # What an ``endpoint`` item takes from the stack's table (service_endpoint.SERVICES).
-_ENDPOINT_KEYS = ("role", "port", "listen_var", "listen_default", "tls_vars", "basic_auth_vars", "metrics_path_var")
+_ENDPOINT_KEYS = ("role", "port", "listen_var", "listen_default", "tls_vars", "basic_auth_vars", "users_var", "metrics_path_var")
 _CONDITION_KEYS = frozenset(("var", "default", "in"))
 # Listen hosts that mean "every interface": the target is the host's inventory address.
 _MISSING = object()
@@ -63,7 +63,7 @@ def _check(spec):
         _fail("job %s: role must be the name of the role deploying the exporter, got %r", job, spec.get("role"))
     if not re.match(r"^[0-9]+$", str(spec.get("port"))):
         _fail("job %s: port must be a port number, got %r", job, spec.get("port"))
-    for key in ("listen_var", "metrics_path_var"):
+    for key in ("listen_var", "metrics_path_var", "users_var"):
         if key in spec and not _is_name(spec[key]):
             _fail("job %s: %s must be a variable name, got %r", job, key, spec[key])
     conditions = spec.get("host_conditions", [])
@@ -112,8 +112,9 @@ def _listen(spec, hv, host):
     return listen_host, text.rsplit(":", 1)[1]  # the port as written
 
 
-def _target(spec, hv, host):
-    """The target group of ``host`` for the job, or None when the host has no target."""
+def _target(spec, hv, host, scraper=None):
+    """The target group of ``host`` for the job, or None when the host has no target (a listener on
+    loopback can only be scraped by a Prometheus on the same host, ``scraper``)."""
     if not ansible_bool(host_var(hv, "vigil_%s_enabled" % spec["role"], True)):
         return None
     if not all(condition_holds(hv, cond) for cond in spec.get("host_conditions", [])):
@@ -122,7 +123,7 @@ def _target(spec, hv, host):
     if "listen_var" in spec:
         listen_host, listen_port = _listen(spec, hv, host)
         port = listen_port or port
-        if is_loopback(listen_host):  # it could never be scraped
+        if is_loopback(listen_host) and host != scraper:  # it could never be scraped from here
             return None
         if listen_host not in WILDCARDS:
             address = "[%s]" % listen_host if ":" in listen_host else listen_host
@@ -142,14 +143,29 @@ def _target(spec, hv, host):
     return {"targets": ["%s:%s" % (address, port)], "labels": labels}
 
 
-def inventory_scrape_configs(jobs, settings, groups, hostvars):
+def _credentials(spec, hv, data):
+    """The host's own basic-auth credentials for the job: its ``basic_auth_vars`` pair, or the first
+    user of its ``users_var`` mapping unless the job's settings give basic_auth themselves."""
+    auth = spec.get("basic_auth_vars")
+    if auth:
+        user = host_var(hv, auth["username"], "")
+        return {"username": user, "password": host_var(hv, auth["password"], "")} if user else None
+    if "users_var" in spec and "basic_auth" not in data and "authorization" not in data:
+        users = host_var(hv, spec["users_var"], {})
+        if users and isinstance(users, Mapping):
+            username, password = next(iter(users.items()))
+            return {"username": str(username), "password": "" if password is None else str(password)}
+    return None
+
+
+def inventory_scrape_configs(jobs, settings, groups, hostvars, scraper=None):
     """The inventory jobs and their scrape_configs.
 
     ``jobs``: prometheus_inventory_jobs items (``job``, ``group``, ``role``, ``port``, optional
     ``enabled``, ``listen_var``/``listen_default``, ``host_conditions``, ``tls_vars``,
-    ``basic_auth_vars``, ``metrics_path_var``; any other key is scrape_config data).
+    ``basic_auth_vars``, ``users_var``, ``metrics_path_var``; any other key is scrape_config data).
     ``settings``: {job name: dict merged recursively into that job}. ``groups``, ``hostvars``: the
-    inventory's.
+    inventory's. ``scraper``: the Prometheus host, which alone reaches its own loopback listeners.
 
     Returns ``{'jobs': [{'job', 'group'}], 'scrape_configs': [...]}``: the enabled jobs (with a
     group), and per job one scrape_config for its hosts without their own credentials (when there
@@ -176,17 +192,16 @@ def inventory_scrape_configs(jobs, settings, groups, hostvars):
                     read[host] = hostvars[host]
                 except KeyError:
                     read[host] = {}
-            group = _target(spec, read[host], host)
+            group = _target(spec, read[host], host, scraper)
             if group is None:
                 continue
-            auth = spec.get("basic_auth_vars")
-            user = host_var(read[host], auth["username"], "") if auth else ""
-            if not user:
+            credentials = _credentials(spec, read[host], data)
+            if credentials is None:
                 shared.append(group)
                 continue
             config = {"job_name": "%s_%s" % (job, host)}
             config.update(data)
-            config["basic_auth"] = {"username": user, "password": host_var(read[host], auth["password"], "")}
+            config["basic_auth"] = credentials
             config["static_configs"] = [{"targets": group["targets"], "labels": dict(group["labels"], job=job)}]
             own.append(config)
         if shared:

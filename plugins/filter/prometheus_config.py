@@ -39,7 +39,10 @@ def nice_yaml(data):
 
 def _alertmanagers(endpoints, targets, port):
     """``alerting.alertmanagers``: the inventory's Alertmanagers (service_endpoints dicts), one
-    entry per scheme and path prefix, then the further ``host:port`` targets."""
+    entry per scheme, path prefix, credentials and CA, then the further ``host:port`` targets.
+
+    An endpoint's ``basic_auth`` ({username, password}) becomes the entry's ``basic_auth``, its
+    ``ca_file`` (https only) the entry's ``tls_config.ca_file``."""
     name = "prometheus_config"
     try:
         port = int(port or 0)
@@ -54,18 +57,27 @@ def _alertmanagers(endpoints, targets, port):
         prefix = "%s://%s" % (endpoint["scheme"], endpoint["hostport"])
         path = endpoint["url"][len(prefix):] if endpoint["url"].startswith(prefix) else ""
         target = hostport(endpoint["address"], port) if port else endpoint["hostport"]
-        groups.setdefault((endpoint["scheme"], path), []).append(target)
+        auth = _mapping(name, endpoint.get("basic_auth"), "the basic_auth of Alertmanager %s" % endpoint.get("host", endpoint["hostport"]))
+        user = (_text(auth.get("username")), _text(auth.get("password"))) if auth else ("", "")
+        if user[0] and not user[1]:
+            _fail(name, "Alertmanager %s asks for user %s with an empty password", endpoint.get("host", endpoint["hostport"]), user[0])
+        ca_file = _text(endpoint.get("ca_file")) if endpoint["scheme"] == "https" else ""
+        groups.setdefault((endpoint["scheme"], path, user, ca_file), []).append(target)
     for target in _list(name, targets, "alertmanager_targets"):
         if not isinstance(target, str) or not target:
             _fail(name, "alertmanager_targets items must be host:port strings, not %r", target)
-        groups.setdefault(("http", ""), []).append(target)
+        groups.setdefault(("http", "", ("", ""), ""), []).append(target)
     entries = []
-    for (scheme, path), found in groups.items():
+    for (scheme, path, user, ca_file), found in groups.items():
         entry = {"static_configs": [{"targets": found}]}
         if scheme != "http":
             entry["scheme"] = scheme
         if path:
             entry["path_prefix"] = path
+        if user[0]:
+            entry["basic_auth"] = {"username": user[0], "password": user[1]}
+        if ca_file:
+            entry["tls_config"] = {"ca_file": ca_file}
         entries.append(entry)
     return entries
 

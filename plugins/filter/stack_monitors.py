@@ -76,7 +76,9 @@ def stack_monitors(groups, hostvars, services, kuma_host, groups_map, monitor=No
             what = "%s of %s" % (spec.get("listen_var") or spec.get("address_var"), host)
             if spec.get("address_var"):
                 default_host, default_port = _listen(None, spec["listen_default"], what)
-                listen_host = str(hv.get(spec["address_var"]) or default_host)
+                # set, even to "" (every interface), the host's own value counts
+                value = hv.get(spec["address_var"], default_host)
+                listen_host = str(value if value is not None else default_host)
                 port = int(hv.get(spec["port_var"], default_port)) if spec.get("port_var") else default_port
             else:
                 listen_host, port = _listen(hv.get(spec["listen_var"]), spec["listen_default"], what)

@@ -6,6 +6,11 @@
 ``request()`` returns a ``Response`` for every answer the server gives (2xx and HTTP errors
 alike, so callers decide what a 404 means) and raises ``ConnectionFailure`` only when there is
 no answer at all (refused, DNS, TLS, timeout).
+
+Redirects of GET and HEAD are followed here, not by ``open_url`` (which keeps every header on every
+hop): a hop to another origin (scheme, host or port) drops the credentials (``Authorization``,
+``Proxy-Authorization``, ``Cookie``), so a token or password never reaches a host it was not
+meant for.
 """
 
 from __future__ import annotations
@@ -16,11 +21,18 @@ import socket
 from ansible.module_utils.common.text.converters import to_native, to_text
 from ansible.module_utils.six.moves import http_client
 from ansible.module_utils.six.moves.urllib.error import HTTPError, URLError
+from ansible.module_utils.six.moves.urllib.parse import urljoin, urlsplit
 from ansible.module_utils.urls import open_url
 
 from ansible_collections.vigil.observability.plugins.module_utils._errors import ConnectionFailure
 
 USER_AGENT = "vigil.observability"
+
+REDIRECT_CODES = (301, 302, 303, 307, 308)
+MAX_REDIRECTS = 10
+# Headers that carry credentials: never sent to another origin than the one asked for.
+CREDENTIAL_HEADERS = ("authorization", "proxy-authorization", "cookie")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 class Response(object):
@@ -57,14 +69,53 @@ def encode_json(value):
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
+def origin(url):
+    """(scheme, host, port) of ``url``, lower case, with the scheme's default port filled in."""
+    parts = urlsplit(url)
+    scheme = (parts.scheme or "").lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return scheme, (parts.hostname or "").lower(), port or _DEFAULT_PORTS.get(scheme)
+
+
+def without_credentials(headers):
+    """``headers`` minus those carrying credentials."""
+    return dict((k, v) for k, v in headers.items() if k.lower() not in CREDENTIAL_HEADERS)
+
+
 def request(method, url, body=None, headers=None, timeout=30, validate_certs=True, ca_path=None):
-    """One HTTP exchange. ``body`` (any JSON value) is sent as JSON."""
+    """One HTTP exchange. ``body`` (any JSON value) is sent as JSON.
+
+    A redirect of a GET or HEAD is followed (at most ``MAX_REDIRECTS`` hops); on a hop to another
+    origin the credential headers are left out, for that hop and every later one. A redirect of
+    any other method is returned as it is (a 3xx Response).
+    """
     headers = dict(headers or {})
     data = None
     if body is not None:
         data = encode_json(body)
         headers.setdefault("Content-Type", "application/json")
     headers.setdefault("Accept", "application/json")
+    first = origin(url)
+    method = method.upper()
+    for _hop in range(MAX_REDIRECTS + 1):
+        response = _exchange(method, url, data, headers, timeout, validate_certs, ca_path)
+        location = response.header("Location")
+        if response.status not in REDIRECT_CODES or not location or method not in ("GET", "HEAD"):
+            return response
+        url = urljoin(url, location.strip())
+        if response.status not in (307, 308):
+            data = None
+            headers = dict((k, v) for k, v in headers.items() if k.lower() not in ("content-type", "content-length"))
+        if origin(url) != first:
+            headers = without_credentials(headers)
+    raise ConnectionFailure(url, "more than %d redirects" % MAX_REDIRECTS)
+
+
+def _exchange(method, url, data, headers, timeout, validate_certs, ca_path):
+    """One request, no redirect followed: a 3xx comes back as a Response with its Location."""
     try:
         resp = open_url(
             url,
@@ -75,7 +126,7 @@ def request(method, url, body=None, headers=None, timeout=30, validate_certs=Tru
             validate_certs=validate_certs,
             ca_path=ca_path,
             http_agent=USER_AGENT,
-            follow_redirects="safe",
+            follow_redirects="none",
             use_proxy=True,
             use_netrc=False,
         )

@@ -13,7 +13,7 @@ import re
 
 ANY = None  # a documented block whose keys are not modelled here: anything is accepted
 
-_TLS = {"cert_file", "key_file", "ca_file", "server_name", "insecure_skip_verify", "cipher_suites", "min_version"}
+_TLS = {"cert_path", "key_path", "ca_path", "server_name", "insecure_skip_verify", "cipher_suites", "min_version"}
 _HTTP_CONFIG = {"idle_conn_timeout", "response_header_timeout", "insecure_skip_verify", "ca_file"}
 _S3 = {
     "s3": ANY, "s3forcepathstyle": ANY, "bucketnames": ANY, "endpoint": ANY, "region": ANY,

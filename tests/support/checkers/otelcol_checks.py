@@ -10,7 +10,8 @@
   both sides, service extensions that are not defined, unknown keys of the rendered components;
 - and the stricter rules of our roles: every defined receiver, processor, exporter and connector
   is used by a pipeline, every defined extension is started, no port is opened twice, every
-  authenticator a component names is a started extension, and Jaeger's storage names resolve.
+  authenticator a component names is a started extension of the right side (a receiver's is a
+  server authenticator, an exporter's a client one), and Jaeger's storage names resolve.
 """
 from __future__ import annotations
 
@@ -36,6 +37,15 @@ def parse(text):
     data = yaml.safe_load(text)
     assert isinstance(data, dict), "the configuration is not a YAML mapping"
     return data
+
+
+def _side(cfg, authenticator):
+    """'server', 'client' or 'both': which side an authenticator extension can serve."""
+    xtype = authenticator.split("/")[0]
+    xcfg = (cfg.get("extensions") or {}).get(authenticator) or {}
+    if xtype == "basicauth":
+        return "client" if xcfg.get("client_auth") else "server"
+    return "both" if xtype == "bearertokenauth" else "server"
 
 
 def _authenticators(node, where, found):
@@ -82,8 +92,12 @@ def problems(cfg, distribution, version):
         if xtype not in catalog.known_types(distribution, version, "extensions"):
             found.append("extension %r has no valid type for %s %s" % (xid, distribution, version))
     for where, authenticator in _authenticators({k: cfg.get(k) for k in catalog.KINDS}, "", []):
+        where = where.lstrip(":")
         if authenticator not in started:
-            found.append("%s: authenticator %r is not a started extension" % (where.lstrip(":"), authenticator))
+            found.append("%s: authenticator %r is not a started extension" % (where, authenticator))
+        wanted = "client" if where.startswith("exporters::") else "server"
+        if _side(cfg, authenticator) not in (wanted, "both"):
+            found.append("%s: authenticator %r is not a %s authenticator" % (where, authenticator, wanted))
     seen = {}
     for owner, proto, _host, port in collector_config.endpoints(cfg):
         if port is None:
@@ -108,6 +122,11 @@ def problems(cfg, distribution, version):
                 if store.get("metrics") and store["metrics"] not in metric_backends:
                     found.append("%s reads unknown metrics storage %r" % (xid, store["metrics"]))
     return found
+
+
+def listeners(cfg):
+    """[(owner, protocol, host, port)] of everything the configuration listens on."""
+    return collector_config.endpoints(cfg)
 
 
 def listening_ports(cfg):

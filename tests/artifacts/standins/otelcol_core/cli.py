@@ -78,7 +78,6 @@ def _set_to_yaml(expr):
 
 
 def _components(product):
-    table = catalog.DISTRIBUTIONS[product.distribution]
     data = {"buildinfo": {"command": product.prog, "description": "%s (%s)" % (product.title, STANDIN_NOTE),
                           "version": product.version}}
     for kind in catalog.KINDS:

@@ -277,11 +277,16 @@ def _extension_rules(where, base, cfg):
         if not cfg.get("token") and not cfg.get("filename") and not cfg.get("tokens"):
             raise ConfigError("%s: no bearer token configured: token, tokens or filename is required" % where)
     if base == "basicauth":
+        _keys(where, cfg, {"htpasswd", "client_auth"})
         if cfg.get("htpasswd") and cfg.get("client_auth"):
             raise ConfigError("%s: either server (htpasswd) or client (client_auth) can be configured, not both"
                               % where)
+        if not cfg.get("htpasswd") and not cfg.get("client_auth"):
+            raise ConfigError("%s: no credential source provided" % where)
         if cfg.get("htpasswd") is not None:
             _keys(where + "::htpasswd", cfg["htpasswd"], {"file", "inline"})
+        if cfg.get("client_auth") is not None:
+            _keys(where + "::client_auth", cfg["client_auth"], {"username", "password"})
     if base == "healthcheckv2" and cfg.get("http") is not None:
         _keys(where + "::http", cfg["http"], {"endpoint", "status", "config", "tls", "auth", "cors",
                                               "include_metadata", "response_headers"})

@@ -140,6 +140,11 @@ def _apply_actions(values, actions):
 
 # --- authenticators ----------------------------------------------------------
 
+# crypt(3) returns a static buffer: two requests checked at once (the HTTP servers are threaded)
+# would read each other's hash and refuse a right password. One caller at a time.
+_CRYPT_LOCK = threading.Lock()
+
+
 def _libcrypt():
     name = ctypes.util.find_library("crypt") or "libcrypt.so.1"
     lib = ctypes.CDLL(name)
@@ -148,7 +153,16 @@ def _libcrypt():
     return lib
 
 
+def _crypt(password, setting):
+    """crypt(3) of ``password`` with ``setting`` (bytes), or None."""
+    with _CRYPT_LOCK:
+        result = _libcrypt().crypt(password, setting)
+        return None if result is None else bytes(result)
+
+
 class BearerTokenAuth:
+    sides = ("server", "client")
+
     def __init__(self, cid, cfg):
         self.cid, self.cfg = cid, cfg
         self.header = cfg.get("header") or "Authorization"
@@ -173,8 +187,11 @@ class BearerTokenAuth:
 
 
 class BasicAuth:
+    """basicauth: a server authenticator (htpasswd) or a client one (client_auth), never both."""
+
     def __init__(self, cid, cfg):
         self.cid, self.cfg, self.users = cid, cfg, {}
+        self.sides = ("client",) if cfg.get("client_auth") else ("server",)
         htpasswd = cfg.get("htpasswd") or {}
         lines = []
         if htpasswd.get("file"):
@@ -194,7 +211,7 @@ class BasicAuth:
             return hmac.compare_digest(hashed[5:], base64.b64encode(hashlib.sha1(password.encode()).digest()).decode())
         if hashed.startswith("$"):
             setting = hashed.replace("$2y$", "$2b$", 1)
-            result = _libcrypt().crypt(password.encode(), setting.encode())
+            result = _crypt(password.encode(), setting.encode())
             return result is not None and hmac.compare_digest(result.decode(), setting)
         return False
 
@@ -290,13 +307,18 @@ class Runtime:
             self.warned.add(key)
             log("warn", message, **fields)
 
-    def authenticator(self, auth):
+    def authenticator(self, auth, side="server"):
+        """The started extension a component's ``auth`` names, on the side it is used (a receiver's
+        is a server authenticator, an exporter's a client one), as the Collector resolves it."""
         if not auth:
             return None
         cid = auth.get("authenticator")
         ext = self.extensions.get(cid)
         if ext is None:
             raise StartError("failed to resolve authenticator %r: authenticator not found" % cid)
+        if side not in getattr(ext, "sides", ()):
+            raise StartError("failed to resolve authenticator %r: requested authenticator is not a %s authenticator"
+                             % (cid, side))
         return ext
 
     # ---- startup
@@ -531,9 +553,11 @@ class Runtime:
                     self.listeners.append(UDPListener("%s/%s" % (rid, proto), endpoint,
                                                       lambda data, p=proto: self._udp(rid, p, data)))
                 elif proto == "thrift_http":
-                    self._listen_http("%s/%s" % (rid, proto), endpoint, self._thrift_http_route(rid),
+                    auth = self.authenticator((pcfg or {}).get("auth"))
+                    self._listen_http("%s/%s" % (rid, proto), endpoint, self._thrift_http_route(rid, auth),
                                       tls=(pcfg or {}).get("tls"))
                 else:
+                    self.authenticator((pcfg or {}).get("auth"))
                     self.listeners.append(TCPSink("%s/%s" % (rid, proto), endpoint))
         elif rtype == "zipkin":
             self._listen_http(rid, rcfg.get("endpoint", "localhost:9411"),
@@ -543,10 +567,12 @@ class Runtime:
         self.metrics.add("vigil_standin_jaeger_udp_datagrams_total", {"receiver": rid, "protocol": proto})
         self.warn_once(rid + proto, "%s: thrift datagrams are counted, not decoded, by the stand-in" % rid)
 
-    def _thrift_http_route(self, rid):
+    def _thrift_http_route(self, rid, auth=None):
         def route(req):
             if req.path != "/api/traces" or req.method != "POST":
                 return Response(404, "404 page not found\n")
+            if auth is not None and not auth.authenticate(req.headers):
+                return Response(401, "Unauthorized\n")
             self.metrics.add("vigil_standin_jaeger_thrift_http_batches_total", {"receiver": rid})
             return Response(202, "")
         return route
@@ -749,6 +775,11 @@ class Runtime:
         etype = catalog.canonical(split_id(eid)[0])
         if etype == "otlphttp":
             self.queues[eid] = OTLPHTTPQueue(self, eid, ecfg)
+        elif etype == "otlp":
+            # gRPC per-RPC credentials (basicauth, bearertokenauth) demand a secure transport
+            if self.authenticator(ecfg.get("auth"), "client") is not None and (ecfg.get("tls") or {}).get("insecure"):
+                raise StartError("%s: grpc: the credentials require transport level security "
+                                 "(use grpc.WithTransportCredentials() to set)" % eid)
         elif etype == "prometheus":
             namespace = ecfg.get("namespace")
             const = ecfg.get("const_labels") or {}
@@ -804,7 +835,7 @@ class OTLPHTTPQueue:
         endpoint = str(ecfg.get("endpoint") or "").rstrip("/")
         self.url = ecfg.get("traces_endpoint") or (endpoint + "/v1/traces")
         self.headers = {str(k): str(v) for k, v in (ecfg.get("headers") or {}).items()}
-        self.auth = runtime.authenticator(ecfg.get("auth"))
+        self.auth = runtime.authenticator(ecfg.get("auth"), "client")
         self.ctx = client_tls_context(ecfg.get("tls")) if self.url.startswith("https") else None
         queue = ecfg.get("sending_queue") or {}
         self.queue_size = int(queue.get("queue_size", 1000))

@@ -19,8 +19,10 @@ FULL = {
     "alloy_logs_files": [{"path": "/var/log/*.log", "labels": {"job": "varlog"}},
                          {"path": "/srv/app/logs/*.json", "labels": {"job": "app", "team": "ops"}}],
     "alloy_extra_blocks": [EXTRA],
-    "alloy_http_listen_address": "0.0.0.0:12345",
+    "alloy_http_listen_address": "0.0.0.0:12345", "alloy_allow_unauthenticated": True,
+    "alloy_traces_otlp_http_endpoint": "0.0.0.0:4318",
 }
+GATEWAY_CA = "/usr/local/share/ca-certificates/vigil-gateway-server.crt"
 VARIANTS = {
     "server": {"vigil_address": "10.9.9.9"},
     "client": {},
@@ -52,10 +54,24 @@ VARIANTS = {
     # clients of the tiers: the Jaeger agent runs there unless switched off
     "bad_agent_clash": {"alloy_traces_enabled": True},
     "tier_client_no_agent": {"alloy_traces_enabled": True, "vigil_jaeger_agent_enabled": False},
-    "tier_client_moved": {"alloy_traces_enabled": True, "alloy_traces_otlp_grpc_endpoint": "0.0.0.0:4417",
+    "tier_client_moved": {"alloy_traces_enabled": True, "alloy_traces_otlp_grpc_endpoint": "127.0.0.1:4417",
                           "alloy_traces_otlp_http_endpoint": "", "alloy_traces_jaeger_protocols": {}},
+    # listeners without authentication beyond loopback
+    "bad_api_exposed": {"alloy_http_listen_address": "0.0.0.0:12345"},
+    "bad_receiver_exposed": {"alloy_traces_enabled": True, "alloy_traces_otlp_http_endpoint": "0.0.0.0:4318",
+                             "alloy_traces_jaeger_protocols": {"grpc": ":14250"}},
+    # servers that ask for credentials and serve TLS: the client takes them from the servers' endpoints
+    "secured_server": {"vigil_address": "10.9.9.12", "prometheus_basic_auth_users": {"writer": "pw-remote"},
+                       "prometheus_tls_cert_file": "/etc/prometheus/tls.crt", "vigil_tls_ca_file": "/etc/ssl/vigil-ca.crt",
+                       "gateway_basic_auth_users": {"shipper": "pw-gw"}, "jaeger_otlp_auth_users": {"tracer": "pw-otlp"},
+                       "jaeger_otlp_tls_cert_file": "/etc/jaeger/tls.crt"},
+    "secured_client": {"alloy_servers_group": "secured_servers", "alloy_traces_enabled": True},
+    "secured_client_explicit": {"alloy_servers_group": "secured_servers", "alloy_loki_username": "mine",
+                                "alloy_loki_password": "pw-mine", "alloy_loki_ca_file": "/etc/ssl/mine.crt",
+                                "alloy_traces_enabled": True, "alloy_traces_otlp_token": "tok"},
 }
 GROUPS = {"monitoring_servers": ["server"], "ha_servers": ["server", "server_no_prometheus", "server_b"],
+          "secured_servers": ["secured_server"],
           "logs_only_servers": ["server_no_prometheus"], "monitoring_clients": ["bad_agent_clash", "tier_client_no_agent", "tier_client_moved"]}
 
 
@@ -86,7 +102,8 @@ def ref(block, name):
 
 
 @pytest.mark.parametrize("name", ["server", "client", "full", "minimal", "explicit_urls", "tier_client_no_agent",
-                                  "tier_client_moved", "ne_protected", "ha_client"])
+                                  "tier_client_moved", "ne_protected", "ha_client", "secured_client",
+                                  "secured_client_explicit"])
 def test_parses_and_every_reference_is_defined(rendered, name):
     assert alloy_syntax.check(tree(rendered, name)) == []
 
@@ -102,8 +119,10 @@ def test_default_client_pipeline(rendered):
     assert ref(scrape, "forward_to") == ["prometheus.remote_write.default.receiver"]
     write = components["prometheus.remote_write.default"].blocks("endpoint")[0]
     assert lit(write, "url") == "http://10.9.9.9:9090/api/v1/write"
+    # Loki through the server's gateway (TLS with the gateway's own CA; it asks for no user by default)
     loki = components["loki.write.default"].blocks("endpoint")[0]
-    assert lit(loki, "url") == "http://10.9.9.9:3100/loki/api/v1/push"
+    assert lit(loki, "url") == "https://10.9.9.9:8443/loki/api/v1/push"
+    assert lit(loki.blocks("tls_config")[0], "ca_file") == GATEWAY_CA and loki.blocks("basic_auth") == []
     journal = components["loki.source.journal.journal"]
     assert lit(journal, "labels") == {"job": "systemd-journal", "instance": "client"}
     assert ref(journal, "relabel_rules") == "loki.relabel.journal.rules"
@@ -122,7 +141,7 @@ def test_every_prometheus_of_an_ha_pair_gets_the_metrics(rendered):
     assert [lit(e, "url") for e in endpoints] == ["http://10.9.9.9:9090/api/v1/write", "http://10.9.9.10:9090/api/v1/write"]
     # logs and traces still go to the first server
     assert [lit(e, "url") for e in components["loki.write.default"].blocks("endpoint")] == [
-        "http://10.9.9.9:3100/loki/api/v1/push"]
+        "https://10.9.9.9:8443/loki/api/v1/push"]
     # an explicit URL is the only endpoint
     explicit = alloy_syntax.components(tree(rendered, "explicit_urls"))["prometheus.remote_write.default"]
     assert [lit(e, "url") for e in explicit.blocks("endpoint")] == ["https://p.test/api/v1/write"]
@@ -133,7 +152,51 @@ def test_every_endpoint_carries_the_credentials(rendered):
     for endpoint in components["prometheus.remote_write.default"].blocks("endpoint"):
         auth = endpoint.blocks("basic_auth")[0]
         assert lit(auth, "username") == "agent"
-        assert lit(auth, "password_file") == rendered["full"]["vars"]["_alloy_secret_files"]["prometheus_password"]["path"]
+        assert lit(auth, "password_file") == "/etc/alloy/prometheus_password"
+    assert {"path": "/etc/alloy/prometheus_password", "content": "pw-prom"} in rendered["full"]["vars"]["_alloy_secret_files"]
+
+
+def test_the_servers_own_credentials_tls_and_ca(rendered):
+    text = rendered["secured_client"]["files"]["config.alloy.j2"]
+    for secret in ("pw-remote", "pw-gw", "pw-otlp"):
+        assert secret not in text
+    components = alloy_syntax.components(alloy_syntax.parse(text))
+    write = components["prometheus.remote_write.default"].blocks("endpoint")[0]
+    assert lit(write, "url") == "https://10.9.9.12:9090/api/v1/write"
+    assert attrs_of(write.blocks("basic_auth")[0]) == {"username": "writer", "password_file": "/etc/alloy/prometheus_password"}
+    assert attrs_of(write.blocks("tls_config")[0]) == {"ca_file": "/etc/ssl/vigil-ca.crt"}
+    loki = components["loki.write.default"].blocks("endpoint")[0]
+    assert lit(loki, "url") == "https://10.9.9.12:8443/loki/api/v1/push"
+    assert attrs_of(loki.blocks("basic_auth")[0]) == {"username": "shipper", "password_file": "/etc/alloy/loki_password"}
+    assert attrs_of(loki.blocks("tls_config")[0]) == {"ca_file": "/usr/local/share/ca-certificates/vigil-gateway-secured_server.crt"}
+    client = components["otelcol.exporter.otlp.default"].blocks("client")[0]
+    assert lit(client, "endpoint") == "10.9.9.12:4317"
+    assert ref(client, "auth") == "otelcol.auth.basic.otlp.handler"
+    assert attrs_of(client.blocks("tls")[0]) == {"insecure": False, "ca_file": "/etc/ssl/vigil-ca.crt"}
+    basic = components["otelcol.auth.basic.otlp"].blocks("client_auth")[0]
+    assert lit(basic, "username") == "tracer" and ref(basic, "password") == "local.file.otlp_password.content"
+    assert lit(components["local.file.otlp_password"], "is_secret") is True
+    assert sorted(map(tuple, (s.items() for s in rendered["secured_client"]["vars"]["_alloy_secret_files"]))) == sorted([
+        (("path", "/etc/alloy/prometheus_password"), ("content", "pw-remote")),
+        (("path", "/etc/alloy/loki_password"), ("content", "pw-gw")),
+        (("path", "/etc/alloy/otlp_password"), ("content", "pw-otlp"))])
+
+
+def test_explicit_credentials_and_token_win_over_the_servers(rendered):
+    components = alloy_syntax.components(tree(rendered, "secured_client_explicit"))
+    loki = components["loki.write.default"].blocks("endpoint")[0]
+    assert lit(loki, "url") == "https://10.9.9.12:8443/loki/api/v1/push"
+    assert lit(loki.blocks("basic_auth")[0], "username") == "mine"
+    assert attrs_of(loki.blocks("tls_config")[0]) == {"ca_file": "/etc/ssl/mine.crt"}
+    client = components["otelcol.exporter.otlp.default"].blocks("client")[0]
+    assert ref(client, "auth") == "otelcol.auth.headers.otlp.handler" and "otelcol.auth.basic.otlp" not in components
+    secrets = rendered["secured_client_explicit"]["vars"]["_alloy_secret_files"]
+    assert {"path": "/etc/alloy/loki_password", "content": "pw-mine"} in secrets
+    assert not any(s["path"] == "/etc/alloy/otlp_password" for s in secrets)
+
+
+def attrs_of(block):
+    return {name: alloy_syntax.literal(expr) for name, expr in block.attributes().items()}
 
 
 def test_protected_node_exporter_is_scraped_with_its_password_and_tls(rendered):
@@ -142,15 +205,15 @@ def test_protected_node_exporter_is_scraped_with_its_password_and_tls(rendered):
     scrape = alloy_syntax.components(alloy_syntax.parse(text))["prometheus.scrape.default"]
     assert lit(scrape, "scheme") == "https"  # from node_exporter_tls_cert_file on the host
     auth = scrape.blocks("basic_auth")[0]
-    secret = rendered["ne_protected"]["vars"]["_alloy_secret_files"]["node_exporter_password"]
+    secret = {"path": "/etc/alloy/node_exporter_password", "content": "pw-ne"}
     assert lit(auth, "username") == "prometheus" and lit(auth, "password_file") == secret["path"]
-    assert secret["content"] == "pw-ne" and secret["wanted"] is True
+    assert secret in rendered["ne_protected"]["vars"]["_alloy_secret_files"]
     tls = scrape.blocks("tls_config")[0]
     assert lit(tls, "ca_file") == "/etc/ssl/ca.pem" and lit(tls, "server_name") == "client.example"
     # an open node_exporter: plain http, no credentials, no file
     plain = alloy_syntax.components(tree(rendered, "client"))["prometheus.scrape.default"]
     assert "scheme" not in plain.attributes() and plain.blocks("basic_auth") == [] and plain.blocks("tls_config") == []
-    assert rendered["client"]["vars"]["_alloy_secret_files"]["node_exporter_password"]["wanted"] is False
+    assert rendered["client"]["vars"]["_alloy_secret_files"] == []
 
 
 def test_runtime_defaults(rendered):
@@ -183,13 +246,14 @@ def test_full_pipeline_with_traces_secrets_and_extra_blocks(rendered):
     assert lit(components["local.file_match.files"], "path_targets")[1] == {
         "__path__": "/srv/app/logs/*.json", "job": "app", "team": "ops", "instance": "full"}
     otlp = components["otelcol.receiver.otlp.default"]
-    assert lit(otlp.blocks("grpc")[0], "endpoint") == "0.0.0.0:4317"
+    # loopback by default; exposed only with alloy_allow_unauthenticated
+    assert lit(otlp.blocks("grpc")[0], "endpoint") == "127.0.0.1:4317"
     assert lit(otlp.blocks("http")[0], "endpoint") == "0.0.0.0:4318"
     assert ref(otlp.blocks("output")[0], "traces") == ["otelcol.processor.batch.default.input"]
     jaeger = components["otelcol.receiver.jaeger.default"].blocks("protocols")[0]
     assert {b.name: lit(b, "endpoint") for b in jaeger.body} == {
-        "grpc": "0.0.0.0:14250", "thrift_http": "0.0.0.0:14268", "thrift_binary": "0.0.0.0:6832",
-        "thrift_compact": "0.0.0.0:6831"}
+        "grpc": "127.0.0.1:14250", "thrift_http": "127.0.0.1:14268", "thrift_binary": "127.0.0.1:6832",
+        "thrift_compact": "127.0.0.1:6831"}
     batch = components["otelcol.processor.batch.default"]
     assert lit(batch, "timeout") == "5s"
     assert ref(batch.blocks("output")[0], "traces") == ["otelcol.exporter.otlp.default.input"]
@@ -204,16 +268,13 @@ def test_full_pipeline_with_traces_secrets_and_extra_blocks(rendered):
         "insecure": False, "insecure_skip_verify": True}
     assert "prometheus.scrape.app" in components
     assert text.rstrip().endswith(EXTRA)
-    secrets = rendered["full"]["vars"]["_alloy_secret_files"]
-    assert secrets["otlp_token"]["content"] == "tok-en" and secrets["otlp_token"]["wanted"] is True
-    assert rendered["client"]["vars"]["_alloy_secret_files"]["otlp_token"]["wanted"] is False
+    assert {"path": "/etc/alloy/otlp_token", "content": "tok-en"} in rendered["full"]["vars"]["_alloy_secret_files"]
     hardening = rendered["full"]["vars"]["_alloy_hardening"]
     assert hardening["ProtectProc"] is None and hardening["RestrictAddressFamilies"].endswith("AF_NETLINK")
 
 
 def test_bearer_scheme_prefixes_the_token_file(rendered):
-    secret = rendered["bearer"]["vars"]["_alloy_secret_files"]["otlp_token"]
-    assert secret["content"] == "Bearer abc" and secret["path"] == "/etc/alloy/otlp_token"
+    assert {"path": "/etc/alloy/otlp_token", "content": "Bearer abc"} in rendered["bearer"]["vars"]["_alloy_secret_files"]
     components = alloy_syntax.components(tree(rendered, "bearer"))
     assert lit(components["otelcol.auth.headers.otlp"].blocks("header")[0], "key") == "Authorization"
 
@@ -245,6 +306,10 @@ def test_explicit_urls_need_no_server_group(rendered):
     ("bad_ne_pair", ["alloy_metrics_node_exporter_username/alloy_metrics_node_exporter_password"]),
     ("bad_ne_scheme", ["alloy_metrics_node_exporter_scheme is http or https"]),
     ("bad_agent_clash", ["port(s) 4317, 4318, 6831, 6832, 14268", "vigil_jaeger_agent_enabled"]),
+    ("bad_api_exposed", ["alloy_http_listen_address listens on 0.0.0.0:12345 without authentication",
+                         "alloy_allow_unauthenticated"]),
+    ("bad_receiver_exposed", ["alloy_traces_otlp_http_endpoint listens on 0.0.0.0:4318 without authentication", "alloy_traces_jaeger_protocols.grpc listens on",
+                              "alloy_allow_unauthenticated: true"]),
 ])
 def test_bad_input_fails_in_preflight_naming_the_variable(rendered, name, words):
     message = rendered[name]["failed"]

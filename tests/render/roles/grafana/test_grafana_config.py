@@ -48,15 +48,23 @@ VARIANTS = {
                                                                 "url": "http://server:3100"}]),
     "bad_datasource_name": dict(BASE, grafana_datasources_enabled=["prometheus", "tempo"]),
     "bad_tls": dict(BASE, grafana_tls_cert_file="/etc/ssl/grafana.crt"),
+    # A server that asks for credentials everywhere ($ in a password is doubled for Grafana's
+    # provisioning), rendered from another host and from the server itself.
+    "secured": dict(BASE, vigil_address="10.1.1.2", grafana_servers_group="secured_servers",
+                    prometheus_basic_auth_users={"grafana": "prom$pw"}, alertmanager_basic_auth_users={"grafana": "am-pw", "ops": "x"},
+                    gateway_basic_auth_users={"gw": "gw-pw"}),
+    "viewer": dict(BASE, grafana_servers_group="secured_servers"),
+    "bad_placeholder_password": {"grafana_admin_password": "change-me"},
+    "bad_placeholder_hook": dict(BASE, grafana_mattermost_webhook_url="https://mattermost.example.org/hooks/xxxxxxxxxxxxxxxxxxxxxxxxxx"),
 }
-GROUPS = {"monitoring_servers": ["server"]}
+GROUPS = {"monitoring_servers": ["server"], "secured_servers": ["secured"]}
 
 
 @pytest.fixture(scope="module")
 def rendered():
     return render("grafana", VARIANTS, ["grafana.ini.j2", "datasources.yml.j2"], groups=GROUPS,
                   dump=["_grafana_exec_args", "_grafana_home", "_grafana_needs_lookup",
-                        "_grafana_api", "_grafana_hardening", "_grafana_notification_policy"])
+                        "_grafana_api", "_grafana_hardening", "_grafana_notification_policy", "_grafana_datasources"])
 
 
 def ini(rendered, name):
@@ -129,8 +137,10 @@ def test_stack_datasources_with_stable_uids_and_links(rendered):
     assert data["apiVersion"] == 1
     by_uid = dict((d["uid"], d) for d in data["datasources"])
     assert list(by_uid) == ["vigil-prometheus", "vigil-loki", "vigil-jaeger", "vigil-alertmanager"]
-    urls = ["http://10.1.1.1:9090", "http://10.1.1.1:3100", "http://10.1.1.1:16686", "http://10.1.1.1:9093"]
+    # Loki and Jaeger's query service through the server's gateway (TLS + basic auth), the others direct
+    urls = ["http://10.1.1.1:9090", "https://10.1.1.1:8443", "https://10.1.1.1:8443/jaeger", "http://10.1.1.1:9093"]
     assert [d["url"] for d in data["datasources"]] == urls
+    assert not [d for d in data["datasources"] if "basicAuth" in d or "secureJsonData" in d]
     assert by_uid["vigil-prometheus"]["isDefault"] is True
     assert [d.get("isDefault", False) for d in data["datasources"]].count(True) == 1
     assert all(d["access"] == "proxy" and d["editable"] is False for d in data["datasources"])
@@ -143,6 +153,26 @@ def test_stack_datasources_with_stable_uids_and_links(rendered):
     assert by_uid["vigil-loki"]["jsonData"]["derivedFields"][0]["datasourceUid"] == "vigil-jaeger"
     assert by_uid["vigil-loki"]["jsonData"]["derivedFields"][0]["url"] == "$${__value.raw}"
     assert by_uid["vigil-alertmanager"]["jsonData"]["implementation"] == "prometheus"
+
+
+def test_datasources_log_in_where_their_server_asks(rendered):
+    by_uid = dict((d["uid"], d) for d in datasources(rendered, "viewer")["datasources"])
+    assert by_uid["vigil-prometheus"]["basicAuth"] is True
+    assert by_uid["vigil-prometheus"]["basicAuthUser"] == "grafana"
+    assert by_uid["vigil-prometheus"]["secureJsonData"] == {"basicAuthPassword": "prom$$pw"}
+    assert by_uid["vigil-alertmanager"]["basicAuthUser"] == "grafana"
+    assert by_uid["vigil-alertmanager"]["secureJsonData"] == {"basicAuthPassword": "am-pw"}
+    for uid in ("vigil-loki", "vigil-jaeger"):
+        assert by_uid[uid]["url"].startswith("https://10.1.1.2:8443")
+        assert (by_uid[uid]["basicAuth"], by_uid[uid]["basicAuthUser"]) == (True, "gw")
+        assert by_uid[uid]["secureJsonData"] == {"basicAuthPassword": "gw-pw"}
+    # jsonData and the rest of the catalog entry are kept
+    assert by_uid["vigil-prometheus"]["jsonData"]["httpMethod"] == "POST"
+    # the server itself reaches Loki directly on loopback, without the gateway's credentials
+    own = dict((d["uid"], d) for d in datasources(rendered, "secured")["datasources"])
+    assert own["vigil-loki"]["url"] == "http://127.0.0.1:3100"
+    assert "basicAuth" not in own["vigil-loki"]
+    assert own["vigil-prometheus"]["basicAuthUser"] == "grafana"
 
 
 def test_selected_and_extra_datasources(rendered):
@@ -164,10 +194,12 @@ def test_selected_and_extra_datasources(rendered):
     ("bad_duplicate_uid", ["names and uids unique"]),
     ("bad_datasource_name", ["grafana_datasources_enabled may name"]),
     ("bad_tls", ["grafana_tls_cert_file and grafana_tls_key_file"]),
+    ("bad_placeholder_password", ["grafana_admin_password is the placeholder (secret)"]),
+    ("bad_placeholder_hook", ["grafana_mattermost_webhook_url is the placeholder"]),
 ])
 def test_bad_input_fails_in_preflight_naming_the_variable(rendered, name, words):
     message = rendered[name]["failed"]
     assert message, "%s was accepted" % name
     for word in words:
         assert word in message
-    assert PASSWORD not in message
+    assert PASSWORD not in message and "change-me" not in message

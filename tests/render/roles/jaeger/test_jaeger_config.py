@@ -12,35 +12,51 @@ TEMPLATES = ["config.yaml.j2", "sampling-strategies.json.j2", "ui-config.json.j2
 SEARCH = {"jaeger_storage_server_urls": ["https://es-1.test:9200", "https://es-2.test:9200"],
           "jaeger_storage_index_prefix": "lab", "jaeger_storage_username": "jaeger",
           "jaeger_storage_password": "es-Secret-1", "jaeger_storage_tls_skip_verify": True}
+# The OTLP receivers listen on the network and must authenticate: every good variant has a user
+# (or mutual TLS, or says explicitly that something else protects them).
+AUTH = {"jaeger_otlp_auth_users": {"agent": "agent-Pass-1"}}
 GOOD = {
-    "default": {},
-    "memory_no_spm": {"jaeger_storage_type": "memory", "jaeger_spm_enabled": False, "jaeger_memory_max_traces": 5000},
+    "default": AUTH,
+    "mtls_only": {"jaeger_otlp_tls_cert_file": "/etc/ssl/jaeger.crt", "jaeger_otlp_tls_key_file": "/etc/ssl/jaeger.key",
+                  "jaeger_otlp_tls_client_ca_file": "/etc/ssl/clients.crt", "jaeger_legacy_receivers_enabled": True},
+    "allowed_open": {"jaeger_allow_unauthenticated": True, "jaeger_query_http_listen_address": "0.0.0.0:16686"},
+    "memory_no_spm": dict(AUTH, jaeger_storage_type="memory", jaeger_spm_enabled=False, jaeger_memory_max_traces=5000),
     "elasticsearch": dict(SEARCH, jaeger_storage_type="elasticsearch", jaeger_legacy_receivers_enabled=True,
                           jaeger_otlp_auth_users={"agent": "agent-Pass-1", "ops": "ops-Pass-2"},
                           jaeger_otlp_tls_cert_file="/etc/ssl/jaeger.crt", jaeger_otlp_tls_key_file="/etc/ssl/jaeger.key",
                           jaeger_otlp_tls_client_ca_file="/etc/ssl/clients.crt", jaeger_query_base_path="/jaeger"),
-    "opensearch": {"jaeger_storage_type": "opensearch", "jaeger_storage_server_urls": ["http://os.test:9200"],
-                   "jaeger_storage_tls_ca_file": "/etc/ssl/os-ca.crt"},
-    "no_sampling": {"jaeger_sampling_enabled": False, "jaeger_spm_enabled": False},
-    "strategies": {"jaeger_sampling_default_probability": 0.25,
-                   "jaeger_sampling_service_strategies": [{"service": "checkout", "probability": 0.8},
-                                                          {"service": "batch-jobs", "probability": 0}]},
-    "passthrough": {"jaeger_config": {"service": {"telemetry": {"logs": {"level": "debug"}}},
-                                      "processors": {"batch": {"timeout": "2s"}}},
-                    "jaeger_ui_config": {"dependencies": {"menuEnabled": False}}},
+    "opensearch": dict(AUTH, jaeger_storage_type="opensearch", jaeger_storage_server_urls=["http://os.test:9200"],
+                       jaeger_storage_tls_ca_file="/etc/ssl/os-ca.crt"),
+    "no_sampling": dict(AUTH, jaeger_sampling_enabled=False, jaeger_spm_enabled=False),
+    "strategies": dict(AUTH, jaeger_sampling_default_probability=0.25,
+                       jaeger_sampling_service_strategies=[{"service": "checkout", "probability": 0.8},
+                                                           {"service": "batch-jobs", "probability": 0}]),
+    "passthrough": dict(AUTH, jaeger_config={"service": {"telemetry": {"logs": {"level": "debug"}}},
+                                             "processors": {"batch": {"timeout": "2s"}}},
+                        jaeger_ui_config={"dependencies": {"menuEnabled": False}}),
 }
 BAD = {
+    "bad_bare_defaults": ({}, "jaeger_otlp_grpc_listen_address listens on 0.0.0.0:4317 without authentication"),
+    "bad_open_query": (dict(AUTH, jaeger_query_http_listen_address="0.0.0.0:16686"),
+                       "jaeger_query_http_listen_address listens on 0.0.0.0:16686 without authentication"),
+    "bad_open_health": (dict(AUTH, jaeger_health_listen_address=":13133"), "jaeger_health_listen_address"),
+    "bad_open_udp": (dict(AUTH, jaeger_legacy_receivers_enabled=True,
+                          jaeger_legacy_receivers={"grpc": "0.0.0.0:14250", "thrift_http": "127.0.0.1:14268",
+                                                   "thrift_compact": "0.0.0.0:6831", "thrift_binary": "127.0.0.1:6832"}),
+                     "jaeger_legacy_receivers"),
+    "bad_empty_password": ({"jaeger_otlp_auth_users": {"agent": ""}}, "non-empty password"),
+    "bad_placeholder_password": ({"jaeger_otlp_auth_users": {"agent": "change-me"}}, "jaeger_otlp_auth_users"),
     "bad_default_probability": ({"jaeger_sampling_default_probability": 1.5}, "jaeger_sampling_default_probability"),
     "bad_service_probability": ({"jaeger_sampling_service_strategies": [{"service": "a", "probability": -0.1}]},
                                 "jaeger_sampling_service_strategies"),
     "bad_es_without_urls": ({"jaeger_storage_type": "elasticsearch"}, "jaeger_storage_server_urls"),
     "bad_os_url": ({"jaeger_storage_type": "opensearch", "jaeger_storage_server_urls": ["os.test:9200"]},
                    "jaeger_storage_server_urls"),
-    "bad_port_collision": ({"jaeger_spm_exporter_listen_address": "0.0.0.0:8888"}, "same port"),
-    "bad_tls_half": ({"jaeger_otlp_tls_cert_file": "/etc/ssl/jaeger.crt"}, "jaeger_otlp_tls_key_file"),
-    "bad_base_path": ({"jaeger_query_base_path": "jaeger"}, "jaeger_query_base_path"),
-    "bad_password_alone": ({"jaeger_storage_password": "x"}, "jaeger_storage_username"),
-    "bad_v1_version": ({"jaeger_version": "1.76.0"}, "jaeger_version"),
+    "bad_port_collision": (dict(AUTH, jaeger_spm_exporter_listen_address="127.0.0.1:8888"), "same port"),
+    "bad_tls_half": (dict(AUTH, jaeger_otlp_tls_cert_file="/etc/ssl/jaeger.crt"), "jaeger_otlp_tls_key_file"),
+    "bad_base_path": (dict(AUTH, jaeger_query_base_path="jaeger"), "jaeger_query_base_path"),
+    "bad_password_alone": (dict(AUTH, jaeger_storage_password="x"), "jaeger_storage_username"),
+    "bad_v1_version": (dict(AUTH, jaeger_version="1.76.0"), "jaeger_version"),
 }
 
 
@@ -71,7 +87,7 @@ def test_spm_has_the_code_shape(rendered):
     pipelines = cfg["service"]["pipelines"]
     assert pipelines["traces"]["exporters"] == ["jaeger_storage_exporter", "spanmetrics"]
     assert pipelines["metrics/spanmetrics"] == {"receivers": ["spanmetrics"], "exporters": ["prometheus"]}
-    assert cfg["exporters"]["prometheus"] == {"endpoint": "0.0.0.0:8889"}
+    assert cfg["exporters"]["prometheus"] == {"endpoint": "127.0.0.1:8889"}
     ports = otelcol_checks.listening_ports(cfg)
     assert ports[("tcp", 8889)] == "prometheus" and ports[("tcp", 8888)] == "service::telemetry"
     assert json.loads(rendered["default"]["files"]["ui-config.json.j2"]) == {"monitor": {"menuEnabled": True}}
@@ -122,6 +138,35 @@ def test_receiver_auth_tls_and_legacy(rendered):
     assert all(line.split(":", 1)[1].startswith("$2b$") for line in htpasswd)
     assert "agent-Pass-1" not in "\n".join(htpasswd)
     assert cfg["extensions"]["jaeger_query"]["base_path"] == "/jaeger"
+    # the legacy gRPC and Thrift HTTP receivers take the same TLS and authenticator; UDP cannot
+    legacy = cfg["receivers"]["jaeger"]["protocols"]
+    assert legacy["grpc"] == dict(security, endpoint="0.0.0.0:14250")
+    assert legacy["thrift_http"] == dict(security, endpoint="127.0.0.1:14268")
+    assert legacy["thrift_compact"] == {"endpoint": "127.0.0.1:6831"}
+    assert legacy["thrift_binary"] == {"endpoint": "127.0.0.1:6832"}
+
+
+def test_only_the_authenticated_receivers_leave_loopback(rendered):
+    for variant in ("default", "elasticsearch", "mtls_only"):
+        cfg = config(rendered, variant)
+        open_listeners = sorted((owner, port) for owner, _proto, host, port in otelcol_checks.listeners(cfg)
+                                if host not in ("127.0.0.1", "localhost"))
+        expected = [("otlp/grpc", 4317), ("otlp/http", 4318)]
+        if cfg["receivers"].get("jaeger"):
+            expected.append(("jaeger/grpc", 14250))
+        assert open_listeners == sorted(expected), variant
+        for protocol in ("grpc", "http"):
+            receiver = cfg["receivers"]["otlp"]["protocols"][protocol]
+            assert receiver.get("auth") or receiver.get("tls", {}).get("client_ca_file"), (variant, protocol)
+    default = config(rendered, "default")
+    assert default["extensions"]["jaeger_query"]["base_path"] == "/jaeger"
+    assert default["extensions"]["jaeger_query"]["http"] == {"endpoint": "127.0.0.1:16686"}
+    assert default["receivers"]["otlp"]["protocols"]["http"]["auth"] == {"authenticator": "basicauth/otlp"}
+    mtls = config(rendered, "mtls_only")
+    assert "auth" not in mtls["receivers"]["otlp"]["protocols"]["grpc"]
+    assert mtls["receivers"]["jaeger"]["protocols"]["grpc"]["tls"]["client_ca_file"] == "/etc/ssl/clients.crt"
+    allowed = config(rendered, "allowed_open")
+    assert allowed["extensions"]["jaeger_query"]["http"] == {"endpoint": "0.0.0.0:16686"}
 
 
 def test_sampling_strategies(rendered):

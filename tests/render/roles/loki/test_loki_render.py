@@ -9,14 +9,22 @@ from harness import render
 S3 = {"loki_storage_type": "s3", "loki_s3_endpoint": "minio.test:9000", "loki_s3_bucket": "loki-chunks",
       "loki_s3_access_key_id": "AKIDVIGILTEST", "loki_s3_secret_access_key": "s3cr3t\"$with`quotes"}
 HA = dict(S3, loki_ha_enabled=True, loki_cluster_group="loki_nodes", loki_replication_factor=3)
+MTLS = {"loki_tls_cert_file": "/etc/loki/tls/node.crt", "loki_tls_key_file": "/etc/loki/tls/node.key",
+        "loki_tls_client_ca_file": "/etc/loki/tls/ca.crt"}
+# A cluster: gRPC on every interface under mTLS; memberlist has no authentication of its own, so
+# the operator says a firewall guards it.
+HA_NODE = dict(HA, loki_grpc_listen_address="", loki_allow_unauthenticated=True, **MTLS)
 VARIANTS = {
     "default": {},
     "s3": S3,
-    "ha1": dict(HA, vigil_address="10.0.0.1"),
-    "ha2": dict(HA, vigil_address="10.0.0.2"),
-    "ha3": dict(HA, ansible_host="loki-3.test"),
+    "ha1": dict(HA_NODE, vigil_address="10.0.0.1"),
+    "ha2": dict(HA_NODE, vigil_address="10.0.0.2"),
+    "ha3": dict(HA_NODE, ansible_host="loki-3.test"),
+    "mtls": dict(MTLS, loki_http_listen_address="0.0.0.0"),
+    "exposed_allowed": {"loki_http_listen_address": "0.0.0.0", "loki_allow_unauthenticated": True},
     "passthrough": {"loki_config": {"server": {"log_format": "json"}, "limits_config": {"max_query_series": 1000}},
                     "loki_limits": {"ingestion_rate_mb": 8}, "loki_http_listen_address": "10.1.2.3",
+                    "loki_allow_unauthenticated": True,
                     "loki_ruler_alertmanager_url": "http://am.test:9093",
                     "loki_retention_streams": [{"selector": '{job="audit"}', "priority": 1, "period": "2160h"}]},
     "no_retention": {"loki_retention_enabled": False},
@@ -30,14 +38,19 @@ VARIANTS = {
         {"from": "2024-01-01", "store": "tsdb", "schema": "v13", "index": {"prefix": "index_", "period": "24h"}}]},
     "bad_ha_filesystem": {"loki_ha_enabled": True, "loki_cluster_group": "loki_nodes"},
     "bad_s3": {"loki_storage_type": "s3"},
+    "bad_exposed": {"loki_http_listen_address": "0.0.0.0"},
+    "bad_exposed_ip": {"loki_http_listen_address": "10.1.2.3"},
+    "bad_tls_key": {"loki_tls_key_file": "/etc/loki/tls/node.key"},
+    "bad_client_ca": {"loki_tls_client_ca_file": "/etc/loki/tls/ca.crt"},
+    "bad_ha_loopback": dict(HA, loki_cluster_group="loki_nodes_bad", vigil_address="10.0.0.9", **MTLS),
 }
-GROUPS = {"loki_nodes": ["ha1", "ha2", "ha3"]}
+GROUPS = {"loki_nodes": ["ha1", "ha2", "ha3"], "loki_nodes_bad": ["bad_ha_loopback", "ha2", "ha3"]}
 
 
 @pytest.fixture(scope="module")
 def rendered():
     return render("loki", VARIANTS, ["config.yml.j2", "loki.env.j2"],
-                  dump=["_loki_exec_args", "_loki_validate", "_loki_uses_env"], groups=GROUPS)
+                  dump=["_loki_exec_args", "_loki_validate", "_loki_uses_env", "_loki_probe_url"], groups=GROUPS)
 
 
 def config(rendered, name):
@@ -45,7 +58,8 @@ def config(rendered, name):
     return yaml.safe_load(rendered[name]["files"]["config.yml.j2"])
 
 
-@pytest.mark.parametrize("name", ["default", "s3", "ha1", "ha2", "ha3", "passthrough", "no_retention", "keep_forever"])
+@pytest.mark.parametrize("name", ["default", "s3", "ha1", "ha2", "ha3", "mtls", "exposed_allowed", "passthrough", "no_retention",
+                                  "keep_forever"])
 def test_every_key_is_a_documented_loki_key(rendered, name):
     cfg = config(rendered, name)
     assert loki_schema.unknown_keys(cfg) == []
@@ -55,7 +69,8 @@ def test_every_key_is_a_documented_loki_key(rendered, name):
 def test_default_is_single_node_tsdb_v13_with_retention(rendered):
     cfg = config(rendered, "default")
     assert cfg["auth_enabled"] is False
-    assert cfg["server"] == {"http_listen_port": 3100, "grpc_listen_port": 9095, "log_level": "info"}
+    assert cfg["server"] == {"http_listen_port": 3100, "grpc_listen_port": 9095, "log_level": "info",
+                             "http_listen_address": "127.0.0.1", "grpc_listen_address": "127.0.0.1"}
     assert cfg["common"]["path_prefix"] == "/var/lib/loki"
     assert cfg["common"]["storage"] == {"filesystem": {"chunks_directory": "/var/lib/loki/chunks",
                                                        "rules_directory": "/var/lib/loki/rules"}}
@@ -72,6 +87,23 @@ def test_default_is_single_node_tsdb_v13_with_retention(rendered):
     assert rendered["default"]["vars"]["_loki_uses_env"] is False
     assert rendered["default"]["vars"]["_loki_exec_args"] == ["-config.file=/etc/loki/config.yml", "-target=all"]
     assert rendered["default"]["vars"]["_loki_validate"] == "/usr/local/bin/loki -config.file=%s -verify-config"
+    assert rendered["default"]["vars"]["_loki_probe_url"] == "http://127.0.0.1:3100/ready"
+
+
+def test_mtls_serves_https_and_requires_client_certificates(rendered):
+    server = config(rendered, "mtls")["server"]
+    assert server["http_listen_address"] == "0.0.0.0"
+    assert server["http_tls_config"] == {"cert_file": "/etc/loki/tls/node.crt", "key_file": "/etc/loki/tls/node.key",
+                                         "client_auth_type": "RequireAndVerifyClientCert",
+                                         "client_ca_file": "/etc/loki/tls/ca.crt"}
+    # gRPC stays on loopback, plain: Loki dials itself at 127.0.0.1
+    assert server["grpc_listen_address"] == "127.0.0.1" and "grpc_tls_config" not in server
+    assert rendered["mtls"]["vars"]["_loki_probe_url"] == "https://127.0.0.1:3100/ready"
+
+
+def test_the_allow_switch_lets_loki_listen_without_authentication(rendered):
+    server = config(rendered, "exposed_allowed")["server"]
+    assert server["http_listen_address"] == "0.0.0.0" and "http_tls_config" not in server
 
 
 def test_s3_credentials_stay_out_of_the_config(rendered):
@@ -104,6 +136,12 @@ def test_ha_joins_the_group_through_memberlist(rendered):
     assert first["common"]["instance_addr"] == "10.0.0.1"
     assert third["common"]["instance_addr"] == "loki-3.test"
     assert first["common"]["compactor_grpc_address"] == third["common"]["compactor_grpc_address"] == "10.0.0.1:9095"
+    # gRPC on every interface under mTLS, for the server and every client of it; memberlist over TLS
+    assert "grpc_listen_address" not in first["server"]
+    assert first["server"]["grpc_tls_config"]["client_auth_type"] == "RequireAndVerifyClientCert"
+    assert first["ingester_client"]["grpc_client_config"]["tls_enabled"] is True
+    assert first["compactor_grpc_client"]["tls_ca_path"] == "/etc/loki/tls/ca.crt"
+    assert first["memberlist"]["tls_enabled"] is True and "bind_addr" not in first["memberlist"]
 
 
 def test_pass_through_and_limits_are_deep_merged(rendered):
@@ -131,6 +169,11 @@ def test_retention_off_renders_no_delete_settings(rendered):
     ("bad_schema_order", ["ascending order"]),
     ("bad_ha_filesystem", ["loki_ha_enabled needs loki_storage_type s3"]),
     ("bad_s3", ["loki_s3_bucket"]),
+    ("bad_exposed", ["loki_http_listen_address listens on 0.0.0.0:3100 without authentication", "loki_allow_unauthenticated"]),
+    ("bad_exposed_ip", ["loki_http_listen_address listens on 10.1.2.3:3100", "loki_tls_client_ca_file"]),
+    ("bad_tls_key", ["loki_tls_cert_file and loki_tls_key_file", "got only loki_tls_key_file"]),
+    ("bad_client_ca", ["loki_tls_client_ca_file", "needs them too"]),
+    ("bad_ha_loopback", ["other nodes reach this one over gRPC", "loki_grpc_listen_address is '127.0.0.1'"]),
 ])
 def test_bad_input_fails_in_preflight_naming_the_variable(rendered, name, words):
     message = rendered[name]["failed"]

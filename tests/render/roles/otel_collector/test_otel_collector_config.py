@@ -17,42 +17,71 @@ with open(OTLP_TOKEN, "w", encoding="utf-8") as _handle:
 with open(JAEGER_TOKEN, "w", encoding="utf-8") as _handle:
     _handle.write("YWdlbnQ6c2VjcmV0\n")
 
-TEMPLATES = ["config.yaml.j2", "otlp.token.j2", "jaeger.token.j2"]
+TEMPLATES = ["config.yaml.j2", "otlp.token.j2", "jaeger.token.j2", "jaeger.password.j2"]
 DUMP = ["otel_collector_version", "_otel_collector_checksums_url", "_otel_collector_checksums"]
-GROUPS = {"monitoring_servers": ["jaeger-server", "other-jaeger-off", "other-jaeger-clash"]}
+# jaeger-server: a Jaeger with the role's defaults (it asks for nothing); jaeger-auth: basic auth on
+# its receivers; jaeger-tls: basic auth and TLS, with the site CA its clients must trust.
+GROUPS = {"monitoring_servers": ["jaeger-server", "other-jaeger-off", "other-jaeger-clash"],
+          "auth_jaegers": ["jaeger-auth"], "tls_jaegers": ["jaeger-tls"]}
+JAEGER_PASSWORD = "collector-Pass-1"
+JAEGERS = {
+    "other-jaeger-off": {"vigil_jaeger_enabled": False, "otel_collector_jaeger_enabled": False},
+    "jaeger-auth": {"vigil_address": "10.0.0.6", "jaeger_otlp_auth_users": {"collector": JAEGER_PASSWORD}},
+    "jaeger-tls": {"vigil_address": "10.0.0.7", "jaeger_otlp_auth_users": {"collector": JAEGER_PASSWORD},
+                   "jaeger_otlp_tls_cert_file": "/etc/ssl/jaeger.crt", "jaeger_otlp_tls_key_file": "/etc/ssl/jaeger.key",
+                   "vigil_tls_ca_file": "/etc/ssl/site-ca.crt"},
+}
+# The OTLP receivers listen on the network and must authenticate: every good variant has the token
+# (or mutual TLS, or says explicitly that something else protects them).
+AUTH = {"otel_collector_otlp_auth_token_file": OTLP_TOKEN}
 GOOD = {
-    "default": {},
+    "default": AUTH,
+    "mtls_only": {"otel_collector_otlp_tls_cert_file": "/etc/ssl/otelcol.crt",
+                  "otel_collector_otlp_tls_key_file": "/etc/ssl/otelcol.key",
+                  "otel_collector_otlp_tls_client_ca_file": "/etc/ssl/clients.crt"},
+    "allowed_open": {"otel_collector_allow_unauthenticated": True},
+    "basic_http": dict(AUTH, otel_collector_jaeger_group="auth_jaegers", otel_collector_jaeger_protocol="http"),
+    "basic_grpc_tls": dict(AUTH, otel_collector_jaeger_group="tls_jaegers"),
+    "token_override": dict(AUTH, otel_collector_jaeger_group="auth_jaegers", otel_collector_jaeger_token_file=JAEGER_TOKEN),
     "token_tls_http": {"otel_collector_otlp_auth_token_file": OTLP_TOKEN,
                        "otel_collector_otlp_tls_cert_file": "/etc/ssl/otelcol.crt",
                        "otel_collector_otlp_tls_key_file": "/etc/ssl/otelcol.key",
                        "otel_collector_jaeger_protocol": "http", "otel_collector_jaeger_tls_enabled": True,
                        "otel_collector_jaeger_tls_skip_verify": True, "otel_collector_jaeger_token_file": JAEGER_TOKEN,
                        "otel_collector_jaeger_auth_scheme": "Basic"},
-    "probabilistic": {"otel_collector_sampling": "probabilistic", "otel_collector_sampling_probability": 0.25},
-    "tail": {"otel_collector_sampling": "tail", "otel_collector_sampling_probability": 0.1,
-             "otel_collector_jaeger_endpoint": "jaeger.example:4317"},
-    "remote_write": {"otel_collector_spanmetrics_output": "remote_write",
-                     "otel_collector_spanmetrics_dimensions": ["http.method", "deployment.environment"]},
-    "spanmetrics_only": {"otel_collector_jaeger_enabled": False, "otel_collector_sampling": "tail"},
-    "sampled_no_spanmetrics": {"otel_collector_spanmetrics_enabled": False, "otel_collector_sampling": "probabilistic",
-                               "otel_collector_sampling_probability": 0.5},
-    "old_version": {"otel_collector_version": "0.143.0"},
+    "probabilistic": dict(AUTH, otel_collector_sampling="probabilistic", otel_collector_sampling_probability=0.25),
+    "tail": dict(AUTH, otel_collector_sampling="tail", otel_collector_sampling_probability=0.1,
+                 otel_collector_jaeger_endpoint="jaeger.example:4317"),
+    "remote_write": dict(AUTH, otel_collector_spanmetrics_output="remote_write",
+                         otel_collector_spanmetrics_dimensions=["http.method", "deployment.environment"]),
+    "spanmetrics_only": dict(AUTH, otel_collector_jaeger_enabled=False, otel_collector_sampling="tail"),
+    "sampled_no_spanmetrics": dict(AUTH, otel_collector_spanmetrics_enabled=False, otel_collector_sampling="probabilistic",
+                                   otel_collector_sampling_probability=0.5),
+    "old_version": dict(AUTH, otel_collector_version="0.143.0"),
+    "unit_limit": dict(AUTH, vigil_service_limits={"otelcol-contrib": {"MemoryHigh": "1G", "MemoryMax": "2G"}},
+                       otel_collector_memory_limit_percentage=60),
     # Beside a Jaeger (this host is in the group): moved ports, export to localhost.
-    "jaeger-server": {"vigil_address": "10.0.0.5", "otel_collector_otlp_grpc_listen_address": "0.0.0.0:4327",
-                      "otel_collector_otlp_http_listen_address": "0.0.0.0:4328",
-                      "otel_collector_health_listen_address": "0.0.0.0:13134",
-                      "otel_collector_metrics_listen_address": "0.0.0.0:8898",
-                      "otel_collector_spanmetrics_exporter_listen_address": "0.0.0.0:8899"},
-    "passthrough": {"otel_collector_config": {"processors": {"batch": {"timeout": "1s"}}}},
+    "jaeger-server": dict(AUTH, vigil_address="10.0.0.5", otel_collector_otlp_grpc_listen_address="0.0.0.0:4327",
+                          otel_collector_otlp_http_listen_address="0.0.0.0:4328",
+                          otel_collector_health_listen_address="127.0.0.1:13134",
+                          otel_collector_metrics_listen_address="127.0.0.1:8898",
+                          otel_collector_spanmetrics_exporter_listen_address="127.0.0.1:8899"),
+    "passthrough": dict(AUTH, otel_collector_config={"processors": {"batch": {"timeout": "1s"}}}),
 }
 BAD = {
-    "other-jaeger-clash": ({}, "both listen on port(s) 4317, 4318, 8888, 8889, 13133 "),
+    "other-jaeger-clash": (AUTH, "both listen on port(s) 4317, 4318, 8888, 8889, 13133 "),
+    "bad_bare_defaults": ({}, "otel_collector_otlp_grpc_listen_address listens on 0.0.0.0:4317 without authentication"),
+    "bad_open_spanmetrics": (dict(AUTH, otel_collector_spanmetrics_exporter_listen_address="0.0.0.0:8889"),
+                             "otel_collector_spanmetrics_exporter_listen_address listens on 0.0.0.0:8889"),
+    "bad_open_metrics": (dict(AUTH, otel_collector_metrics_listen_address="0.0.0.0:8888"),
+                         "otel_collector_metrics_listen_address"),
+    "bad_basic_over_plain_grpc": (dict(AUTH, otel_collector_jaeger_group="auth_jaegers"), "only with TLS"),
     "bad_missing_token": ({"otel_collector_otlp_auth_token_file": os.path.join(TOKENS, "absent.token")},
                           "otel_collector_otlp_auth_token_file"),
-    "bad_probability": ({"otel_collector_sampling_probability": 1.2}, "otel_collector_sampling_probability"),
-    "bad_ports": ({"otel_collector_health_listen_address": "0.0.0.0:8888"}, "same port"),
-    "bad_remote_write": ({"otel_collector_spanmetrics_output": "remote_write",
-                          "otel_collector_spanmetrics_remote_write_url": "prometheus:9090"},
+    "bad_probability": (dict(AUTH, otel_collector_sampling_probability=1.2), "otel_collector_sampling_probability"),
+    "bad_ports": (dict(AUTH, otel_collector_health_listen_address="127.0.0.1:8888"), "same port"),
+    "bad_remote_write": (dict(AUTH, otel_collector_spanmetrics_output="remote_write",
+                              otel_collector_spanmetrics_remote_write_url="prometheus:9090"),
                          "otel_collector_spanmetrics_remote_write_url"),
 }
 
@@ -61,7 +90,7 @@ BAD = {
 def rendered():
     variants = dict(GOOD)
     variants.update({name: values for name, (values, _message) in BAD.items()})
-    variants["other-jaeger-off"] = {"vigil_jaeger_enabled": False, "otel_collector_jaeger_enabled": False}
+    variants.update(JAEGERS)
     return render("otel_collector", variants, TEMPLATES, dump=DUMP, groups=GROUPS)
 
 
@@ -83,9 +112,41 @@ def test_default_spanmetrics_and_jaeger_from_the_group(rendered):
         "traces": {"receivers": ["otlp"], "processors": ["memory_limiter", "batch"],
                    "exporters": ["spanmetrics", "otlp_grpc/jaeger"]},
         "metrics/spanmetrics": {"receivers": ["spanmetrics"], "exporters": ["prometheus"]}}
-    assert cfg["exporters"]["prometheus"] == {"endpoint": "0.0.0.0:8889"}
-    assert cfg["extensions"] == {"health_check": {"endpoint": "0.0.0.0:13133"}}
-    assert "auth" not in json.dumps(cfg["receivers"])
+    assert cfg["exporters"]["prometheus"] == {"endpoint": "127.0.0.1:8889"}
+    assert cfg["extensions"] == {"health_check": {"endpoint": "127.0.0.1:13133"},
+                                 "bearertokenauth/otlp": {"filename": "/etc/otelcol-contrib/otlp.token"}}
+    # only the authenticated OTLP receivers leave loopback; a Jaeger that asks for nothing gets nothing
+    for protocol in ("grpc", "http"):
+        assert cfg["receivers"]["otlp"]["protocols"][protocol]["auth"] == {"authenticator": "bearertokenauth/otlp"}
+    open_listeners = sorted((owner, port) for owner, _proto, host, port in otelcol_checks.listeners(cfg)
+                            if host not in ("127.0.0.1", "localhost"))
+    assert open_listeners == [("otlp/grpc", 4317), ("otlp/http", 4318)]
+    assert "auth" not in jaeger and rendered["default"]["files"]["jaeger.password.j2"] == ""
+
+
+def test_mutual_tls_or_the_switch_instead_of_the_token(rendered):
+    mtls = config(rendered, "mtls_only")["receivers"]["otlp"]["protocols"]["http"]
+    assert mtls["tls"]["client_ca_file"] == "/etc/ssl/clients.crt" and "auth" not in mtls
+    assert "auth" not in json.dumps(config(rendered, "allowed_open")["receivers"])
+
+
+def test_credentials_follow_jaeger(rendered):
+    result = rendered["basic_http"]
+    cfg = config(rendered, "basic_http")
+    jaeger = cfg["exporters"]["otlp_http/jaeger"]
+    assert jaeger["endpoint"] == "http://10.0.0.6:4318"
+    assert jaeger["auth"] == {"authenticator": "basicauth/client"} and "headers" not in jaeger
+    assert cfg["extensions"]["basicauth/client"] == {
+        "client_auth": {"username": "collector", "password": "${file:/etc/otelcol-contrib/jaeger.password}"}}
+    assert JAEGER_PASSWORD not in result["files"]["config.yaml.j2"]
+    assert result["files"]["jaeger.password.j2"] == JAEGER_PASSWORD
+    tls = config(rendered, "basic_grpc_tls")["exporters"]["otlp_grpc/jaeger"]
+    assert tls["endpoint"] == "10.0.0.7:4317" and tls["tls"] == {"ca_file": "/etc/ssl/site-ca.crt"}
+    assert tls["auth"] == {"authenticator": "basicauth/client"}
+    override = config(rendered, "token_override")
+    assert override["exporters"]["otlp_grpc/jaeger"]["headers"] == {
+        "authorization": "Bearer ${file:/etc/otelcol-contrib/jaeger.token}"}
+    assert "basicauth/client" not in override["extensions"]
 
 
 def test_beside_jaeger_exports_to_localhost(rendered):
@@ -149,6 +210,15 @@ def test_version_gates(rendered):
     assert old["_otel_collector_checksums"]["format"] == "sums"
     assert old["_otel_collector_checksums_url"].endswith("/v0.143.0/opentelemetry-collector-releases_otelcol-contrib_checksums.txt")
     assert "otlp/jaeger" in config(rendered, "old_version")["exporters"]
+
+
+def test_memory_limiter_follows_the_unit(rendered):
+    # a unit bound in bytes: limit and spike in MiB of it (60 % and 15 % of 2G)
+    assert config(rendered, "unit_limit")["processors"]["memory_limiter"] == {
+        "check_interval": "1s", "limit_mib": 1228, "spike_limit_mib": 307}
+    # the default bound is a share of the host: without the host's facts, the processor's own percentages
+    assert config(rendered, "default")["processors"]["memory_limiter"] == {
+        "check_interval": "1s", "limit_percentage": 80, "spike_limit_percentage": 20}
 
 
 def test_passthrough_is_merged(rendered):

@@ -18,11 +18,13 @@ INVENTORY = {
         "client-1": {"prometheus_target_labels": {"site": "paris"}, "telegraf_prometheus_client_listen": ":9274",
                      "telegraf_prometheus_client_tls_cert_file": "/etc/telegraf/tls/telegraf.crt",
                      "telegraf_prometheus_client_basic_username": "scraper", "telegraf_prometheus_client_basic_password": "tg-pw",
-                     "alloy_http_listen_address": "0.0.0.0:12345", "jaeger_agent_flavor": "legacy"},
-        "client-2": {"vigil_telegraf_enabled": False, "ansible_host": "192.0.2.2"},
+                     "alloy_http_listen_address": "0.0.0.0:12345", "jaeger_agent_flavor": "legacy",
+                     "jaeger_agent_legacy_admin_listen_address": ":14271"},
+        "client-2": {"vigil_telegraf_enabled": False, "ansible_host": "192.0.2.2", "jaeger_agent_metrics_listen_address": ":8888"},
         # node_exporter on loopback only, telegraf's output off, Alloy on one address
         "client-3": {"node_exporter_web_listen_addresses": ["127.0.0.1:9100"], "telegraf_prometheus_client_enabled": False,
-                     "telegraf_prometheus_client_tls_cert": "PEM", "alloy_http_listen_address": "10.1.1.3:12345"},
+                     "telegraf_prometheus_client_tls_cert": "PEM", "alloy_http_listen_address": "10.1.1.3:12345",
+                     "jaeger_agent_metrics_listen_address": "0.0.0.0:8888"},
         # every role's defaults
         "client-4": {"telegraf_prometheus_client_path": "/telegraf"},
     },
@@ -37,6 +39,8 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..",
 
 
 def variant(version, templates=(), dump=(), **overrides):
+    # Prometheus listens on every interface by default: its preflight wants users (secure by default).
+    overrides.setdefault("prometheus_basic_auth_users", {"admin": "admin-pw"})
     return {"host": "prom-a", "vars": dict(overrides, __prometheus_installed_version=version), "values": list(dump),
             "templates": list(templates)}
 
@@ -120,7 +124,7 @@ def job(config, name):
 def test_3x_defaults_flags_and_retention_in_the_config_file(rendered):
     v = values(rendered, "v3_default")
     assert v["_prometheus_exec_args"] == ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/var/lib/prometheus",
-                                          "--web.listen-address=0.0.0.0:9090"]
+                                          "--web.listen-address=0.0.0.0:9090", "--web.config.file=/etc/prometheus/web.yml"]
     assert v["_prometheus_config_full"]["storage"] == {"tsdb": {"retention": {"time": "15d"}}}
     assert v["_prometheus_config_full"]["rule_files"] == ["/etc/prometheus/rules/*.yml"]
     assert v["_prometheus_config_full"]["global"] == {"scrape_interval": "15s", "scrape_timeout": "10s", "evaluation_interval": "15s"}
@@ -168,14 +172,15 @@ def test_self_metrics_only_where_they_can_be_scraped(rendered):
     # Alloy's default 127.0.0.1:12345 generates nothing (client-2, client-4); a specific address is used as is
     assert targets(config, "alloy") == [("client-1:12345", {"site": "paris", "instance": "client-1"}),
                                         ("10.1.1.3:12345", {"instance": "client-3"})]
-    assert [target for target, _labels in targets(config, "jaeger_agent")] == ["192.0.2.2:8888", "client-3:8888", "client-4:8888"]
+    # the agent's metrics are on loopback by default (client-4): only where they listen on the network
+    assert [target for target, _labels in targets(config, "jaeger_agent")] == ["192.0.2.2:8888", "client-3:8888"]
     assert targets(config, "jaeger_agent_legacy") == [("client-1:14271", {"site": "paris", "instance": "client-1"})]
 
 
 def test_spanmetrics_of_jaeger_and_of_the_collector(rendered):
     config = values(rendered, "v3_default")["_prometheus_config_full"]
-    # jaeger_spm_enabled: false on prom-b
-    assert targets(config, "spanmetrics") == [("prom-a:8889", {"instance": "prom-a"})]
+    # jaeger_spm_enabled: false on prom-b; prom-a scrapes its own Jaeger on loopback (the default)
+    assert targets(config, "spanmetrics") == [("127.0.0.1:8889", {"instance": "prom-a"})]
     # prom-b pushes its span metrics (otel_collector_spanmetrics_output: remote_write)
     assert targets(config, "otel_spanmetrics") == [("prom-a:9889", {"instance": "prom-a"})]
 

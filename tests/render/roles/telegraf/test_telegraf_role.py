@@ -36,11 +36,12 @@ HOST_PLUGINS = ["cpu", "mem", "disk", "diskio", "net", "system", "processes"]
 # name -> variables on top of the role's defaults and vars
 CASES = {
     "default": {},
-    "docker_auto_present": {"__telegraf_docker_present": True},
+    "docker_auto_present": {"__telegraf_docker_present": True, "telegraf_docker_group_enabled": True},
+    "docker_auto_present_no_group": {"__telegraf_docker_present": True},
     "docker_auto_absent": {"__telegraf_docker_present": False},
-    "docker_forced": {"telegraf_docker_enabled": True, "__telegraf_docker_present": False,
+    "docker_forced": {"telegraf_docker_enabled": True, "__telegraf_docker_present": False, "telegraf_docker_group_enabled": True,
                       "telegraf_docker_options": {"container_name_include": ["ocis*"], "timeout": "3s"}},
-    "docker_off": {"telegraf_docker_enabled": False, "__telegraf_docker_present": True,
+    "docker_off": {"telegraf_docker_enabled": False, "__telegraf_docker_present": True, "telegraf_docker_group_enabled": True,
                    "telegraf_extra_groups": ["adm"]},
     "docker_remote": {"telegraf_docker_endpoint": "tcp://docker.example:2375", "__telegraf_docker_present": True},
     "apps": {"telegraf_prometheus_inputs": [
@@ -98,12 +99,42 @@ BAD = {
     "secret_reserved": ({"telegraf_environment_secret": {"TELEGRAF_PROMETHEUS_CLIENT_PASSWORD": "x"}},
                         "telegraf_environment_secret: TELEGRAF_PROMETHEUS_CLIENT_PASSWORD"),
     "secret_newline": ({"telegraf_environment_secret": {"TOKEN": "a\nb"}}, "telegraf_environment_secret: TOKEN"),
-    "docker_forced_missing": ({"telegraf_docker_enabled": True,
+    "docker_forced_missing": ({"telegraf_docker_enabled": True, "telegraf_docker_group_enabled": True,
                                "telegraf_docker_endpoint": "unix:///nonexistent/docker.sock",
                                "_telegraf_docker_group": "vigil-no-such-group"},
                               "telegraf_docker_enabled is true, but Docker is not present"),
     "missing_group": ({"telegraf_extra_groups": ["vigil-no-such-group"]},
                       "telegraf_extra_groups: vigil-no-such-group do(es) not exist"),
+    # The docker group is root-equivalent: only with telegraf_docker_group_enabled.
+    "docker_forced_without_group": ({"telegraf_docker_enabled": True},
+                                    "reads unix:///var/run/docker.sock through the 'docker' group, which is root-equivalent"
+                                    " (its members control Docker and so the host): set telegraf_docker_group_enabled: true"),
+    "docker_block_without_group": ({"telegraf_inputs_extra": {"docker": [{"endpoint": "tcp://docker.example:2375"},
+                                                                         {"timeout": "3s"}]}},
+                                   "The Docker input reads unix:///var/run/docker.sock through the 'docker' group"),
+    "docker_in_extra_groups": ({"telegraf_extra_groups": ["adm", "docker"]},
+                               "(docker in telegraf_extra_groups) through the 'docker' group"),
+    # The endpoint on a wildcard address without basic auth.
+    "unprotected": ({}, "telegraf_prometheus_client_listen listens on :9273 without authentication: bind it to 127.0.0.1"),
+    "unprotected_address": ({"telegraf_prometheus_client_listen": "192.0.2.7:9273"},
+                            "set telegraf_allow_unauthenticated: true when something else protects it"),
+    "placeholder_password": ({"telegraf_prometheus_client_basic_username": "prometheus",
+                              "telegraf_prometheus_client_basic_password": "change-me"},
+                             "telegraf_prometheus_client_basic_password is the placeholder (secret) from inventories/example"),
+    "placeholder_secret": ({"telegraf_environment_secret": {"APP_TOKEN": "change-me"}},
+                           "telegraf_environment_secret[APP_TOKEN] is the placeholder"),
+}
+
+AUTH = {"telegraf_prometheus_client_basic_username": "prometheus", "telegraf_prometheus_client_basic_password": PASSWORD}
+# name -> variables the preflight accepts
+GOOD = {
+    "good": dict(CASES["apps"], **AUTH),
+    "loopback": {"telegraf_prometheus_client_listen": "127.0.0.1:9273"},
+    "loopback_v6": {"telegraf_prometheus_client_listen": "[::1]:9273"},
+    "allowed": {"telegraf_allow_unauthenticated": True},
+    "no_endpoint": {"telegraf_prometheus_client_enabled": False, "telegraf_outputs": {"file": [{"files": ["stdout"]}]}},
+    "docker_remote_block": dict(AUTH, telegraf_inputs_extra={"docker": [{"endpoint": "tcp://docker.example:2375"}]}),
+    "docker_group_asked": dict(AUTH, telegraf_docker_group_enabled=True, telegraf_inputs_extra={"docker": [{}]}),
 }
 
 
@@ -142,7 +173,8 @@ def rendered(tmp_path_factory):
         tasks.append({"name": "Render case " + name, "vars": variables, "block": [report(name, rendering)]})
     for name, (variables, _expected) in BAD.items():
         tasks.append(preflight_case("telegraf", "bad." + name, variables))
-    tasks.append(preflight_case("telegraf", "good", CASES["apps"]))
+    for name, variables in GOOD.items():
+        tasks.append(preflight_case("telegraf", "good." + name, variables))
     reports = run_role_tasks(out, "telegraf", tasks)
     cases = {}
     for name in CASES:
@@ -153,7 +185,7 @@ def rendered(tmp_path_factory):
         cases[name] = {"path": path, "text": text, "toml": tomllib.loads(text), "env": reports[name].pop("env"),
                        "computed": reports[name]}
     cases["bad"] = {name: reports["bad." + name] for name in BAD}
-    cases["good"] = reports["good"]
+    cases["good"] = {name: reports["good." + name] for name in GOOD}
     return cases
 
 
@@ -260,6 +292,13 @@ def test_docker_present_adds_the_input_and_the_group(rendered):
                                                  "perdevice_include": ["cpu"],
                                                  "total_include": ["cpu", "blkio", "network"]}]
     assert case["computed"]["_telegraf_groups"] == ["docker"]
+
+
+def test_docker_present_without_the_group_switch_leaves_input_and_group_out(rendered):
+    case = rendered["docker_auto_present_no_group"]
+    assert "docker" not in case["toml"]["inputs"]
+    assert case["computed"]["_telegraf_docker_wanted"] is False
+    assert case["computed"]["_telegraf_groups"] == []
 
 
 def test_docker_absent_means_no_input_and_no_group(rendered):
@@ -392,5 +431,11 @@ def test_bad_input_fails_in_preflight_naming_the_variable(rendered, name):
     assert expected in rendered["bad"][name], rendered["bad"][name]
 
 
-def test_good_input_passes_preflight(rendered):
-    assert rendered["good"] == "ACCEPTED"
+@pytest.mark.parametrize("name", sorted(GOOD))
+def test_good_input_passes_preflight(rendered, name):
+    assert rendered["good"][name] == "ACCEPTED"
+
+
+def test_preflight_messages_never_show_the_password(rendered):
+    for name, message in rendered["bad"].items():
+        assert "change-me" not in message and "p@ss" not in message, name

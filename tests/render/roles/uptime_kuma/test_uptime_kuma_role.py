@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import importlib.util
+import json
 import os
 import re
 
@@ -53,6 +54,9 @@ CASES = {
     "both_local": {"uptime_kuma_archive_path": "/srv/2.5.3.tar.gz", "uptime_kuma_dist_archive_path": "/srv/dist.tar.gz"},
     "sums_url": {"uptime_kuma_checksums_url": "https://files.example.internal/kuma/2.5.3/SUMS"},
     "binding_host": {"uptime_kuma_sqlite3_binary_host": "https://files.example.internal/node-sqlite3"},
+    "npm_token": {"uptime_kuma_npm_registry": "https://npm.example.internal/repository/npm", "uptime_kuma_npm_registry_token": "NpmT0ken=="},
+    "npm_basic": {"uptime_kuma_npm_registry": "http://npm.example.internal:8081/", "uptime_kuma_npm_registry_username": "deploy",
+                  "uptime_kuma_npm_registry_password": "npm-pa55:word"},
 }
 
 COMPUTED = ["uptime_kuma_nodejs_source", "_uptime_kuma_node", "_uptime_kuma_node_bin_dir", "_uptime_kuma_npm_command",
@@ -94,7 +98,19 @@ BAD = {
     "short_password": ({"uptime_kuma_admin_password": "ab1"}, "too short: 3 characters, at least 12"),
     "base_url": ({"uptime_kuma_base_url": "status.example.org"}, "uptime_kuma_base_url must be empty"),
     "webhook_placeholder": ({"uptime_kuma_mattermost_webhook_url": "https://mattermost.example.org/hooks/xxxxxxxxxxxxxxxxxxxxxxxxxx"},
-                            "not the example's placeholder"),
+                            "uptime_kuma_mattermost_webhook_url is the placeholder 'https://mattermost.example.org/hooks/xxx"),
+    "webhook_other_example": ({"uptime_kuma_mattermost_webhook_url": "https://chat.example.org/hooks/abc123"},
+                              "not the example's placeholder"),
+    "database_placeholder": ({"uptime_kuma_database_type": "mariadb", "uptime_kuma_database_host": "db",
+                              "uptime_kuma_database_password": "change-me"},
+                             "uptime_kuma_database_password is the placeholder (secret) from inventories/example"),
+    "npm_token_placeholder": ({"uptime_kuma_npm_registry_token": "change-me"}, "uptime_kuma_npm_registry_token is the placeholder (secret)"),
+    "registry_credentials": ({"uptime_kuma_npm_registry": "https://deploy:s3cret-in-url@npm.example.internal/"},
+                             "uptime_kuma_npm_registry must be an http(s):// URL without credentials in it"),
+    "registry_not_url": ({"uptime_kuma_npm_registry": "npm.example.internal"}, "uptime_kuma_npm_registry must be an http(s):// URL"),
+    "npm_token_and_basic": ({"uptime_kuma_npm_registry_token": "t0ken-a", "uptime_kuma_npm_registry_username": "u",
+                             "uptime_kuma_npm_registry_password": "p4ss-b"}, "not both"),
+    "npm_password_without_user": ({"uptime_kuma_npm_registry_password": "p4ss-b"}, "uptime_kuma_npm_registry_username"),
     "slug": ({"uptime_kuma_status_page_slug": "a--b"}, "uptime_kuma_status_page_slug"),
     "mariadb_no_host": ({"uptime_kuma_database_type": "mariadb", "uptime_kuma_database_password": "x"},
                         "needs uptime_kuma_database_host"),
@@ -108,7 +124,8 @@ def rendered(tmp_path_factory):
     for name, variables in CASES.items():
         rendering = "{'site': lookup('ansible.builtin.template', '%s'), 'env': lookup('ansible.builtin.template', '%s'), %s}" % (
             os.path.join(ROLE, "templates", "nginx-site.conf.j2"), os.path.join(ROLE, "templates", "uptime-kuma.env.j2"),
-            ", ".join("'%s': %s" % (v, v) for v in COMPUTED))
+            ", ".join(["'npmrc': lookup('ansible.builtin.template', '%s')" % os.path.join(ROLE, "templates", "npmrc.j2")]
+                      + ["'%s': %s" % (v, v) for v in COMPUTED]))
         tasks.append({"name": "Render case " + name, "vars": variables, "block": [report(name, rendering)]})
     for name, (variables, _expected) in BAD.items():
         tasks.append(preflight_case("uptime_kuma", "bad." + name, dict(GOOD, **variables)))
@@ -172,11 +189,37 @@ def test_nodejs_source_follows_the_debian_release(rendered):
 
 def test_npm_ci_omits_dev_against_the_configured_registry(rendered):
     command = rendered["bookworm"]["_uptime_kuma_npm_command"]
-    assert command[:2] == ["/opt/nodejs/22.23.3/bin/npm", "ci"]
+    assert command[6:8] == ["/opt/nodejs/22.23.3/bin/npm", "ci"]
     assert "--omit=dev" in command and "--no-audit" in command
-    assert "--registry=https://registry.npmjs.org/" in command
     assert "--cache=/var/cache/uptime-kuma" in command
-    assert rendered["bookworm"]["_uptime_kuma_npm_environment"]["PATH"].startswith("/opt/nodejs/22.23.3/bin:")
+    env = rendered["bookworm"]["_uptime_kuma_npm_environment"]
+    assert env["PATH"].startswith("/opt/nodejs/22.23.3/bin:")
+    # The registry comes from the build account's npm configuration, not from the command line.
+    assert not any("registry" in arg for arg in command)
+    assert env["npm_config_userconfig"] == "/var/cache/uptime-kuma/npmrc" and env["HOME"] == "/var/cache/uptime-kuma"
+    assert rendered["bookworm"]["npmrc"].splitlines()[2:] == ["registry=https://registry.npmjs.org/"]
+
+
+def test_npm_ci_runs_as_the_build_account_never_root(rendered):
+    for case in ("default", "bookworm", "npm_token"):
+        command = rendered[case]["_uptime_kuma_npm_command"]
+        assert command[:6] == ["/usr/bin/setpriv", "--reuid=uptime-kuma-build", "--regid=uptime-kuma-build",
+                               "--clear-groups", "--no-new-privs", "--"], command
+
+
+def test_registry_token_goes_to_the_npm_configuration_only(rendered):
+    case = rendered["npm_token"]
+    assert case["npmrc"].splitlines()[2:] == ["registry=https://npm.example.internal/repository/npm",
+                                              "//npm.example.internal/repository/npm/:_authToken=NpmT0ken=="]
+    assert "NpmT0ken" not in json.dumps([case["_uptime_kuma_npm_command"], case["_uptime_kuma_npm_environment"]])
+
+
+def test_registry_password_goes_to_the_npm_configuration_only(rendered):
+    case = rendered["npm_basic"]
+    assert case["npmrc"].splitlines()[2:] == ["registry=http://npm.example.internal:8081/",
+                                              "//npm.example.internal:8081/:username=deploy",
+                                              "//npm.example.internal:8081/:_password=" + base64.b64encode(b"npm-pa55:word").decode()]
+    assert "npm-pa55" not in json.dumps([case["_uptime_kuma_npm_command"], case["_uptime_kuma_npm_environment"]])
 
 
 def test_sqlite3_binding_host_reaches_npm_ci_through_the_environment(rendered):
@@ -218,6 +261,7 @@ def test_directories_keep_code_read_only_and_data_private(rendered):
     assert dirs["/var/lib/uptime-kuma"]["owner"] == "uptime-kuma" and dirs["/var/lib/uptime-kuma"]["mode"] == "0750"
     assert dirs["/var/backups/uptime-kuma"]["owner"] == "root" and dirs["/var/backups/uptime-kuma"]["mode"] == "0700"
     assert dirs["/var/cache/uptime-kuma"]["mode"] == "0700"
+    assert dirs["/var/cache/uptime-kuma"]["owner"] == "uptime-kuma-build"
 
 
 def test_nodesource_repository_is_signed(rendered):
@@ -279,6 +323,8 @@ def test_good_input_passes_preflight(rendered):
 def test_password_never_appears_in_preflight_messages(rendered):
     for name in BAD:
         assert GOOD["uptime_kuma_admin_password"] not in rendered["bad." + name]
+    assert "s3cret-in-url" not in rendered["bad.registry_credentials"]
+    assert "p4ss-b" not in rendered["bad.npm_token_and_basic"] and "t0ken-a" not in rendered["bad.npm_token_and_basic"]
 
 
 def test_mirror_nodejs_build_is_the_role_default():

@@ -94,10 +94,13 @@ def test_the_roles_jobs_on_a_small_inventory():
     hostvars = {
         "prom": {"vigil_address": "10.0.0.10", "jaeger_spm_enabled": False},
         "c1": {"ansible_host": "10.0.0.11", "telegraf_prometheus_client_basic_username": "scraper",
-               "telegraf_prometheus_client_basic_password": "pw", "jaeger_agent_flavor": "legacy"},
-        "c2": {"node_exporter_web_listen_addresses": ["127.0.0.1:9100"], "alloy_http_listen_address": "0.0.0.0:12345"},
+               "telegraf_prometheus_client_basic_password": "pw", "jaeger_agent_flavor": "legacy",
+               "jaeger_agent_legacy_admin_listen_address": ":14271"},
+        "c2": {"node_exporter_web_listen_addresses": ["127.0.0.1:9100"], "alloy_http_listen_address": "0.0.0.0:12345",
+               "jaeger_agent_metrics_listen_address": "0.0.0.0:8888"},
     }
-    result = inventory_scrape_configs(role_jobs(), {}, groups, hostvars)
+    # prom scrapes: its own loopback listeners are targets too
+    result = inventory_scrape_configs(role_jobs(), {}, groups, hostvars, "prom")
     assert result["jobs"] == [{"job": job["job"], "group": job["group"]} for job in role_jobs()]
     by_name = {config["job_name"]: config for config in result["scrape_configs"]}
     assert list(by_name) == ["node", "telegraf", "telegraf_c1", "alloy", "jaeger_agent", "jaeger_agent_legacy", "prometheus",
@@ -111,6 +114,10 @@ def test_the_roles_jobs_on_a_small_inventory():
     assert by_name["jaeger_agent"]["static_configs"] == [{"targets": ["c2:8888"], "labels": {"instance": "c2"}}]
     assert by_name["jaeger_agent_legacy"]["static_configs"] == [{"targets": ["10.0.0.11:14271"], "labels": {"instance": "c1"}}]
     assert by_name["prometheus"]["static_configs"] == [{"targets": ["10.0.0.10:9090"], "labels": {"instance": "prom"}}]
+    assert by_name["otel_spanmetrics"]["static_configs"] == [{"targets": ["127.0.0.1:8889"], "labels": {"instance": "prom"}}]
+    # By default the agents' own metrics are on each client's loopback: not scraped over the network.
+    default = inventory_scrape_configs(role_jobs(), {}, {"monitoring_clients": ["c3"]}, {"c3": {}}, "prom")
+    assert [c["job_name"] for c in default["scrape_configs"]] == ["node", "telegraf"]
 
 
 # --- Jobs and their settings --------------------------------------------------------------------
@@ -377,3 +384,29 @@ def test_an_endpoint_item_takes_its_facts_from_the_stacks_table():
         run([{"job": "loki", "group": "clients", "endpoint": "loki"}], hostvars)
     with pytest.raises(AnsibleFilterError, match="job x: endpoint 'nope' is not a service of the stack"):
         run([{"job": "x", "group": "clients", "endpoint": "nope"}], hostvars)
+
+
+def test_the_prometheus_host_scrapes_its_own_loopback_listeners():
+    """A listener on loopback is a target only for the Prometheus on the same host, at 127.0.0.1."""
+    job = [{"job": "spanmetrics", "group": "servers", "endpoint": "otel_collector_spanmetrics"}]
+    hostvars = {"s1": {"otel_collector_spanmetrics_exporter_listen_address": "127.0.0.1:8889"},
+                "s2": {"otel_collector_spanmetrics_exporter_listen_address": "127.0.0.1:8889"}}
+    groups = {"servers": ["s1", "s2"]}
+    out = inventory_scrape_configs(job, {}, groups, hostvars, "s1")
+    assert out["scrape_configs"][0]["static_configs"] == [{"targets": ["127.0.0.1:8889"], "labels": {"instance": "s1"}}]
+    assert inventory_scrape_configs(job, {}, groups, hostvars)["scrape_configs"] == []
+
+
+def test_credentials_follow_the_targets_users():
+    """`endpoint: node_exporter` sends the first user of each host's node_exporter_basic_auth_users,
+    unless the job's settings give basic_auth themselves."""
+    job = [{"job": "node", "group": "clients", "endpoint": "node_exporter"}]
+    hostvars = {"c1": {"node_exporter_basic_auth_users": {"prometheus": "p1", "other": "x"}}, "c2": {}}
+    groups = {"clients": ["c1", "c2"]}
+    out = inventory_scrape_configs(job, {}, groups, hostvars)["scrape_configs"]
+    assert [c["job_name"] for c in out] == ["node", "node_c1"]
+    assert out[1]["basic_auth"] == {"username": "prometheus", "password": "p1"}
+    assert out[1]["static_configs"][0]["labels"]["job"] == "node"
+    settings = {"node": {"basic_auth": {"username": "u", "password": "v"}}}
+    out = inventory_scrape_configs(job, settings, groups, hostvars)["scrape_configs"]
+    assert [c["job_name"] for c in out] == ["node"] and out[0]["basic_auth"] == {"username": "u", "password": "v"}

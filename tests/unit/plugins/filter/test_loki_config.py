@@ -12,8 +12,9 @@ from ansible_collections.vigil.observability.plugins.filter.loki_config import S
 SCHEMA = {"from": "2024-01-01", "store": "tsdb", "schema": "v13", "index": {"prefix": "index_", "period": "24h"}}
 # The role's defaults.
 DEFAULT = {
-    "auth_enabled": False, "log_level": "info", "http_listen_address": "", "http_listen_port": 3100,
-    "grpc_listen_port": 9095, "data_dir": "/var/lib/loki", "storage_type": "filesystem", "s3_endpoint": "",
+    "auth_enabled": False, "log_level": "info", "http_listen_address": "127.0.0.1", "http_listen_port": 3100,
+    "grpc_listen_address": "127.0.0.1", "grpc_listen_port": 9095, "tls_cert_file": "", "tls_key_file": "",
+    "tls_client_ca_file": "", "tls_server_name": "", "data_dir": "/var/lib/loki", "storage_type": "filesystem", "s3_endpoint": "",
     "s3_region": "", "s3_bucket": "", "s3_insecure": False, "s3_force_path_style": True, "schema_configs": [SCHEMA],
     "retention_enabled": True, "retention_period": "744h", "retention_streams": [], "retention_delete_delay": "2h",
     "compaction_interval": "10m", "limits": {}, "ha_enabled": False, "replication_factor": 3, "memberlist_port": 7946,
@@ -22,13 +23,16 @@ DEFAULT = {
 }
 S3 = dict(DEFAULT, storage_type="s3", s3_endpoint="minio.test:9000", s3_bucket="loki-chunks")
 HA = dict(S3, ha_enabled=True, instance_address="10.0.0.2", cluster_addresses=["10.0.0.1", "10.0.0.2", "loki-3.test"],
-          compactor_address="10.0.0.1")
+          compactor_address="10.0.0.1", grpc_listen_address="")
+TLS = {"tls_cert_file": "/etc/loki/tls/node.crt", "tls_key_file": "/etc/loki/tls/node.key"}
+MTLS = dict(TLS, tls_client_ca_file="/etc/loki/tls/ca.crt")
 
 
 def test_default_is_a_single_node_on_the_filesystem():
     config = loki_config(DEFAULT)
     assert list(config) == ["auth_enabled", "server", "common", "schema_config", "compactor", "limits_config", "analytics"]
-    assert config["server"] == {"http_listen_port": 3100, "grpc_listen_port": 9095, "log_level": "info"}
+    assert config["server"] == {"http_listen_port": 3100, "grpc_listen_port": 9095, "log_level": "info",
+                                "http_listen_address": "127.0.0.1", "grpc_listen_address": "127.0.0.1"}
     assert config["common"] == {
         "path_prefix": "/var/lib/loki", "instance_addr": "127.0.0.1", "replication_factor": 1,
         "ring": {"kvstore": {"store": "inmemory"}},
@@ -73,6 +77,50 @@ def test_ha_joins_every_node_through_memberlist():
     assert config["common"]["compactor_grpc_address"] == "10.0.0.1:9095"
     assert config["memberlist"] == {"join_members": ["10.0.0.1:7946", "10.0.0.2:7946", "loki-3.test:7946"],
                                     "bind_port": 7946, "cluster_label": "vigil-loki"}
+    assert "grpc_listen_address" not in config["server"]
+
+
+def test_ha_memberlist_binds_where_grpc_listens():
+    config = loki_config(dict(HA, grpc_listen_address="10.0.0.2"))
+    assert config["server"]["grpc_listen_address"] == "10.0.0.2"
+    assert config["memberlist"]["bind_addr"] == ["10.0.0.2"]
+    assert loki_config(dict(HA, grpc_listen_address="[fd00::2]"))["memberlist"]["bind_addr"] == ["fd00::2"]
+
+
+def test_tls_on_a_single_node_covers_http_only():
+    """gRPC on loopback is Loki talking to itself at 127.0.0.1: no TLS there, no client to change."""
+    config = loki_config(dict(DEFAULT, **MTLS))
+    assert config["server"]["http_tls_config"] == {
+        "cert_file": "/etc/loki/tls/node.crt", "key_file": "/etc/loki/tls/node.key",
+        "client_auth_type": "RequireAndVerifyClientCert", "client_ca_file": "/etc/loki/tls/ca.crt"}
+    assert "grpc_tls_config" not in config["server"]
+    assert not {"ingester_client", "frontend_worker", "compactor_grpc_client", "storage_config"} & set(config)
+
+
+def test_tls_without_client_ca_asks_for_no_client_certificate():
+    server = loki_config(dict(DEFAULT, **TLS))["server"]
+    assert server["http_tls_config"] == {"cert_file": "/etc/loki/tls/node.crt", "key_file": "/etc/loki/tls/node.key"}
+
+
+def test_ha_mtls_covers_grpc_its_clients_and_memberlist():
+    config = loki_config(dict(HA, tls_server_name="loki.cluster.test", ruler_alertmanager_url="http://am.test:9093", **MTLS))
+    assert config["server"]["grpc_tls_config"] == config["server"]["http_tls_config"]
+    assert config["server"]["grpc_tls_config"]["client_auth_type"] == "RequireAndVerifyClientCert"
+    client = {"tls_enabled": True, "tls_cert_path": "/etc/loki/tls/node.crt", "tls_key_path": "/etc/loki/tls/node.key",
+              "tls_ca_path": "/etc/loki/tls/ca.crt", "tls_server_name": "loki.cluster.test"}
+    assert config["ingester_client"] == {"grpc_client_config": client}
+    assert config["frontend"] == config["frontend_worker"] == config["query_scheduler"] == {"grpc_client_config": client}
+    assert config["compactor_grpc_client"] == client
+    assert config["ruler"] == {"alertmanager_url": "http://am.test:9093", "ruler_client": client}
+    assert config["storage_config"] == {"tsdb_shipper": {"index_gateway_client": {"grpc_client_config": client}}}
+    memberlist = config["memberlist"]
+    assert {key: memberlist[key] for key in client} == client
+
+
+def test_ha_tls_without_client_ca_checks_servers_against_the_system_roots():
+    config = loki_config(dict(HA, **TLS))
+    assert config["compactor_grpc_client"] == {"tls_enabled": True, "tls_cert_path": "/etc/loki/tls/node.crt",
+                                               "tls_key_path": "/etc/loki/tls/node.key"}
 
 
 def test_ha_brackets_ipv6_addresses():
@@ -82,7 +130,8 @@ def test_ha_brackets_ipv6_addresses():
 
 
 def test_listen_address_ruler_and_limits():
-    config = loki_config(dict(DEFAULT, http_listen_address="10.1.2.3", ruler_alertmanager_url="http://am.test:9093",
+    config = loki_config(dict(DEFAULT, http_listen_address="10.1.2.3", grpc_listen_address="10.1.2.3",
+                              ruler_alertmanager_url="http://am.test:9093",
                               retention_streams=[{"selector": '{job="audit"}', "priority": 1, "period": "2160h"}],
                               limits={"ingestion_rate_mb": 8, "reject_old_samples": False}))
     assert config["server"]["http_listen_address"] == config["server"]["grpc_listen_address"] == "10.1.2.3"
@@ -111,6 +160,9 @@ def test_retention_off_deletes_nothing():
     (dict(DEFAULT, retention_streams="24h"), "retention_streams must be a list"),
     (dict(DEFAULT, cluster_addresses="10.0.0.1"), "cluster_addresses must be a list"),
     (dict(DEFAULT, limits=["x"]), "limits must be a mapping of limits_config keys"),
+    (dict(DEFAULT, tls_cert_file="/c.crt"), "tls_cert_file and tls_key_file come together (got only tls_cert_file)"),
+    (dict(DEFAULT, tls_key_file="/c.key"), "tls_cert_file and tls_key_file come together (got only tls_key_file)"),
+    (dict(DEFAULT, tls_client_ca_file="/ca.crt"), "tls_client_ca_file needs tls_cert_file and tls_key_file"),
 ])
 def test_bad_settings_fail_naming_the_setting(settings, message):
     with pytest.raises(AnsibleFilterError, match="^loki_config: ") as err:

@@ -63,6 +63,28 @@ def test_an_alertmanager_under_a_path_gets_its_own_entry_with_the_prefix():
         {"static_configs": [{"targets": ["am-a:9093"]}], "scheme": "https"}]
 
 
+def test_alertmanagers_with_basic_auth_and_tls_get_credentials_and_their_ca():
+    hostvars = dict(HOSTVARS, **{
+        "am-auth": {"alertmanager_basic_auth_users": {"prom": "pw-1", "other": "pw-2"}},
+        "am-auth2": {"alertmanager_basic_auth_users": {"prom": "pw-1"}, "vigil_address": "10.0.0.20"},
+        "am-tls": {"alertmanager_basic_auth_users": {"prom": "pw-1"}, "alertmanager_tls_cert_file": "/etc/am.crt",
+                   "alertmanager_tls_key_file": "/etc/am.key", "vigil_tls_ca_file": "/etc/ssl/vigil-ca.crt"},
+        "am-tls-noca": {"alertmanager_tls_cert_file": "/etc/am.crt", "alertmanager_tls_key_file": "/etc/am.key"}})
+    endpoints = service_endpoints(["am-a", "am-auth", "am-auth2", "am-tls", "am-tls-noca"], "alertmanager", hostvars)
+    assert prometheus_config(parts(alertmanagers=endpoints))["alerting"]["alertmanagers"] == [
+        {"static_configs": [{"targets": ["am-a:9093"]}]},
+        {"static_configs": [{"targets": ["am-auth:9093", "10.0.0.20:9093"]}], "basic_auth": {"username": "prom", "password": "pw-1"}},
+        {"static_configs": [{"targets": ["am-tls:9093"]}], "scheme": "https", "basic_auth": {"username": "prom", "password": "pw-1"},
+         "tls_config": {"ca_file": "/etc/ssl/vigil-ca.crt"}},
+        {"static_configs": [{"targets": ["am-tls-noca:9093"]}], "scheme": "https"}]
+
+
+def test_a_plain_http_alertmanager_gets_no_tls_config_even_with_a_ca():
+    endpoint = {"host": "x", "address": "x", "hostport": "x:9093", "scheme": "http", "url": "http://x:9093",
+                "basic_auth": {}, "ca_file": "/etc/ca.crt"}
+    assert prometheus_config(parts(alertmanagers=[endpoint]))["alerting"]["alertmanagers"] == [{"static_configs": [{"targets": ["x:9093"]}]}]
+
+
 def test_the_alertmanager_port_setting_replaces_their_own():
     endpoints = service_endpoints(["am-a", "am-b"], "alertmanager", dict(HOSTVARS, **{"am-b": {"ansible_host": "fd00::2"}}))
     config = prometheus_config(parts(alertmanagers=endpoints, alertmanager_port="9193"))
@@ -78,6 +100,12 @@ def test_the_alertmanager_port_setting_replaces_their_own():
     ({"alertmanager_targets": [""]}, r"prometheus_config: alertmanager_targets items must be host:port strings, not ''"),
     ({"alertmanager_port": "http"}, r"prometheus_config: alertmanager_port 'http' is not a port number"),
     ({"alertmanager_port": 70000}, r"prometheus_config: alertmanager_port 70000 is not a port number"),
+    ({"alertmanagers": [{"host": "am-x", "address": "am-x", "hostport": "am-x:9093", "scheme": "http", "url": "http://am-x:9093",
+                         "basic_auth": {"username": "prom", "password": ""}}]},
+     r"prometheus_config: Alertmanager am-x asks for user prom with an empty password"),
+    ({"alertmanagers": [{"host": "am-x", "address": "am-x", "hostport": "am-x:9093", "scheme": "http", "url": "http://am-x:9093",
+                         "basic_auth": ["prom"]}]},
+     r"prometheus_config: the basic_auth of Alertmanager am-x must be a mapping, not a list"),
 ])
 def test_bad_parts_are_named(overrides, message):
     with pytest.raises(AnsibleFilterError, match=message):

@@ -9,7 +9,8 @@ from ansible.errors import AnsibleFilterError
 from jinja2 import Undefined
 
 from ansible_collections.vigil.observability.plugins.filter.service_endpoint import (
-    SERVICES, endpoint_keys, endpoint_ports, host_address, listen_parts, role_defaults, service_endpoint, service_endpoints)
+    SERVICES, endpoint_keys, endpoint_ports, host_address, listen_parts, role_defaults, service_endpoint, service_endpoints,
+    unprotected_listeners)
 
 
 def test_host_address_prefers_vigil_address_then_ansible_host_then_name():
@@ -49,18 +50,29 @@ def test_every_service_defaults_are_literal_values_of_the_role():
         for var in spec.get("tls", ()) + spec.get("auth", ()) + tuple(spec.get("basic_auth", {}).values()):
             assert var in defaults, (service, var)
         # Every service answers with the role's defaults alone.
+        if "users" in spec:
+            assert isinstance(defaults[spec["users"]], dict), (service, spec["users"])
+        if "active" in spec:
+            assert spec["active"] in defaults, (service, spec["active"])
+        if spec.get("listener_only"):
+            continue
+        # Every service answers with the role's defaults alone.
         endpoint = service_endpoint("srv", service, {"srv": {}})
-        assert endpoint["scheme"] == "http" and endpoint["address"] == "srv" and endpoint["enabled"]
+        assert endpoint["address"] == "srv" and endpoint["enabled"]
+        assert endpoint["scheme"] == ("https" if endpoint["gateway"] else "http")
 
 
 def test_defaults_give_the_well_known_ports():
-    hostvars = {"srv": {"vigil_address": "10.0.0.5"}}
-    urls = {s: service_endpoint("srv", s, hostvars)["url"] for s in SERVICES}
+    hostvars = {"srv": {"vigil_address": "10.0.0.5", "vigil_gateway_enabled": False}}
+    urls = {s: service_endpoint("srv", s, hostvars)["url"] for s, spec in SERVICES.items() if not spec.get("listener_only")}
     assert urls == {
         "prometheus": "http://10.0.0.5:9090", "alertmanager": "http://10.0.0.5:9093",
-        "alertmanager_cluster": "http://10.0.0.5:9094", "loki": "http://10.0.0.5:3100",
+        "alertmanager_cluster": "http://10.0.0.5:9094", "loki": "http://10.0.0.5:3100", "loki_grpc": "http://10.0.0.5:9095",
         "jaeger_otlp_grpc": "http://10.0.0.5:4317", "jaeger_otlp_http": "http://10.0.0.5:4318",
-        "jaeger_query": "http://10.0.0.5:16686", "otel_collector_otlp_grpc": "http://10.0.0.5:4317",
+        "jaeger_query": "http://10.0.0.5:16686/jaeger", "jaeger_query_grpc": "http://10.0.0.5:16685",
+        "jaeger_sampling_http": "http://10.0.0.5:5778", "jaeger_sampling_grpc": "http://10.0.0.5:5779",
+        "otel_collector_metrics": "http://10.0.0.5:8888", "jaeger_agent_legacy_sampling": "http://10.0.0.5:5778",
+        "otel_collector_otlp_grpc": "http://10.0.0.5:4317",
         "otel_collector_otlp_http": "http://10.0.0.5:4318", "grafana": "http://10.0.0.5:3000",
         "jaeger_health": "http://10.0.0.5:13133", "jaeger_spm": "http://10.0.0.5:8889", "jaeger_metrics": "http://10.0.0.5:8888",
         "jaeger_legacy_grpc": "http://10.0.0.5:14250", "otel_collector_health": "http://10.0.0.5:13133",
@@ -77,11 +89,13 @@ def test_the_servers_own_settings_win():
                         "prometheus_tls_cert_file": "/etc/tls/p.crt", "prometheus_basic_auth_users": {"a": "b"},
                         "prometheus_web_external_url": "https://metrics.example/prom/",
                         "loki_http_listen_port": "3200", "grafana_http_addr": "10.1.1.1",
-                        "jaeger_query_base_path": "/jaeger/"}}
+                        "jaeger_query_base_path": "/jaeger/", "vigil_gateway_enabled": "no",
+                        "vigil_tls_ca_file": "/etc/ssl/ours.pem"}}
     prom = service_endpoint("srv", "prometheus", hostvars)
     assert prom == {"host": "srv", "service": "prometheus", "address": "srv.example", "port": 9999,
                     "hostport": "srv.example:9999", "scheme": "https", "url": "https://srv.example:9999/prom",
-                    "tls": True, "auth": True, "enabled": True}
+                    "tls": True, "auth": True, "basic_auth": {"username": "a", "password": "b"}, "gateway": False,
+                    "ca_file": "/etc/ssl/ours.pem", "enabled": True}
     assert service_endpoint("srv", "loki", hostvars)["hostport"] == "srv.example:3200"
     # A specific listen address is where the server can be reached.
     assert service_endpoint("srv", "grafana", hostvars)["url"] == "http://10.1.1.1:3000"
@@ -149,9 +163,74 @@ def test_endpoint_keys_give_a_job_or_monitor_its_exporter_facts():
     # node_exporter listens on a list: its first default.
     assert endpoint_keys("node_exporter", "x")["listen_default"] == ":9100"
     assert endpoint_keys("loki", "x") == {"role": "loki", "address_var": "loki_http_listen_address",
-                                          "port_var": "loki_http_listen_port", "port": 3100, "listen_default": ":3100",
-                                          "tls_vars": [], "auth_vars": []}
+                                          "port_var": "loki_http_listen_port", "port": 3100, "listen_default": "127.0.0.1:3100",
+                                          "tls_vars": ["loki_tls_cert_file"], "auth_vars": ["loki_tls_client_ca_file"]}
     with pytest.raises(AnsibleFilterError, match="x: endpoint 'nope' is not a service of the stack; known: "):
         endpoint_keys("nope", "x")
     with pytest.raises(AnsibleFilterError, match="endpoint jaeger_legacy_grpc is an entry of jaeger_legacy_receivers"):
         endpoint_keys("jaeger_legacy_grpc", "x")
+
+
+def test_credentials_follow_the_server():
+    """The first user of the server's users mapping is what the stack's own clients send."""
+    hostvars = {"srv": {"prometheus_basic_auth_users": {"grafana": "s3cret", "other": "x"},
+                        "telegraf_prometheus_client_basic_username": "scraper",
+                        "telegraf_prometheus_client_basic_password": "pw"}}
+    assert service_endpoint("srv", "prometheus", hostvars)["basic_auth"] == {"username": "grafana", "password": "s3cret"}
+    assert service_endpoint("srv", "telegraf", hostvars)["basic_auth"] == {"username": "scraper", "password": "pw"}
+    assert service_endpoint("srv", "alertmanager", hostvars)["basic_auth"] == {}
+    assert service_endpoint("srv", "alertmanager", hostvars)["auth"] is False
+    with pytest.raises(AnsibleFilterError, match="prometheus_basic_auth_users must be a mapping"):
+        service_endpoint("srv", "prometheus", {"srv": {"prometheus_basic_auth_users": ["a"]}})
+
+
+def test_the_gateway_fronts_loki_and_jaeger_query_for_other_hosts():
+    hostvars = {"srv": {"vigil_address": "10.0.0.5", "gateway_basic_auth_users": {"alloy": "pw", "ops": "x"},
+                        "gateway_routes": ["loki", {"service": "jaeger_query", "users": {"ui": "u"}}]}}
+    loki = service_endpoint("srv", "loki", hostvars)
+    assert loki == {"host": "srv", "service": "loki", "address": "10.0.0.5", "port": 8443, "hostport": "10.0.0.5:8443",
+                    "scheme": "https", "url": "https://10.0.0.5:8443", "tls": True, "auth": True,
+                    "basic_auth": {"username": "alloy", "password": "pw"}, "gateway": True,
+                    "ca_file": "/usr/local/share/ca-certificates/vigil-gateway-srv.crt", "enabled": True}
+    query = service_endpoint("srv", "jaeger_query", hostvars, client="c1")
+    assert query["url"] == "https://10.0.0.5:8443/jaeger" and query["basic_auth"] == {"username": "ui", "password": "u"}
+    # The server itself reaches the service directly on loopback.
+    assert service_endpoint("srv", "loki", hostvars, client="srv")["url"] == "http://127.0.0.1:3100"
+    # A certificate of the operator's: the CA is theirs too.
+    hostvars["srv"].update(gateway_tls_cert_file="/etc/tls/gw.crt", gateway_port=443, vigil_tls_ca_file="/etc/ssl/corp.pem")
+    assert service_endpoint("srv", "loki", hostvars)["ca_file"] == "/etc/ssl/corp.pem"
+    assert service_endpoint("srv", "loki", hostvars)["hostport"] == "10.0.0.5:443"
+    # Not routed, or no gateway: the service's own listener.
+    assert service_endpoint("srv", "loki", {"srv": {"gateway_routes": ["jaeger_query"]}})["gateway"] is False
+    assert service_endpoint("srv", "loki", {"srv": {"vigil_gateway_enabled": False}})["url"] == "http://srv:3100"
+
+
+def test_unprotected_listeners_names_each_and_the_way_out():
+    assert unprotected_listeners("h", "loki", {"h": {}}) == []
+    problems = unprotected_listeners("h", "loki", {"h": {"loki_http_listen_address": "0.0.0.0", "loki_grpc_listen_address": ""}})
+    assert len(problems) == 2 and ":9095 without" in problems[1]
+    assert problems[0] == ("loki_http_listen_address listens on 0.0.0.0:3100 without authentication: bind it to 127.0.0.1, "
+                           "route it through the gateway (gateway_routes), set loki_tls_client_ca_file, or set "
+                           "loki_allow_unauthenticated: true when something else protects it")
+    # Memberlist of an HA cluster has no authentication at all.
+    ha = unprotected_listeners("h", "loki", {"h": {"loki_ha_enabled": True, "loki_grpc_listen_address": "10.0.0.5",
+                                                   "loki_tls_client_ca_file": "/etc/ca.pem"}})
+    assert len(ha) == 1 and ha[0].startswith("loki_grpc_listen_address listens on 10.0.0.5:7946")
+    assert "loki_allow_unauthenticated: true" in problems[0]
+    assert unprotected_listeners("h", "loki", {"h": {"loki_http_listen_address": "0.0.0.0",
+                                                     "loki_allow_unauthenticated": "yes"}}) == []
+    # Authentication on: protected wherever it listens.
+    assert unprotected_listeners("h", "prometheus", {"h": {"prometheus_web_listen_address": ":9090"}}) != []
+    assert unprotected_listeners("h", "prometheus", {"h": {"prometheus_web_listen_address": ":9090",
+                                                           "prometheus_basic_auth_users": {"p": "x"}}}) == []
+    # Every address of a list; a listener that is off is not checked.
+    node = unprotected_listeners("h", "node_exporter", {"h": {"node_exporter_web_listen_addresses": ["127.0.0.1:9100", "[::]:9100"]}})
+    assert len(node) == 1 and "[::]:9100" in node[0]
+    assert unprotected_listeners("h", "telegraf", {"h": {"telegraf_prometheus_client_listen": ":9273",
+                                                         "telegraf_prometheus_client_enabled": False}}) == []
+    thrift = unprotected_listeners("h", "jaeger", {"h": {"jaeger_legacy_receivers_enabled": True,
+                                                        "jaeger_legacy_receivers": {"grpc": "127.0.0.1:14250",
+                                                                                    "thrift_compact": "0.0.0.0:6831"}}})
+    assert [p.split(" ")[0] for p in thrift if "legacy" in p] == ["jaeger_legacy_receivers.thrift_compact"]
+    with pytest.raises(AnsibleFilterError, match="unprotected_listeners: 'lokki' is not a role with listeners"):
+        unprotected_listeners("h", "lokki", {})

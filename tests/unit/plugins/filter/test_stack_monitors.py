@@ -30,8 +30,9 @@ def test_lab_like_inventory():
     groups = {"monitoring_servers": ["srv"], "monitoring_clients": ["c1", "c2"]}
     hostvars = {
         "srv": {"otel_collector_health_listen_address": "0.0.0.0:13134", "loki_http_listen_address": ""},
-        "c1": {"ansible_host": "10.0.0.11"},
+        "c1": {"ansible_host": "10.0.0.11", "jaeger_agent_health_listen_address": "0.0.0.0:13133"},
         "c2": {"vigil_address": "10.0.0.12", "ansible_host": "ignored", "vigil_telegraf_enabled": False,
+               "jaeger_agent_health_listen_address": "0.0.0.0:13133",
                "node_exporter_web_listen_addresses": ["10.0.0.12:9101"], "node_exporter_tls_cert": "PEM",
                "node_exporter_basic_auth_users": {"prometheus": "x"}},
     }
@@ -66,11 +67,16 @@ def test_loopback_endpoints_only_on_the_kuma_host():
 
 def test_agent_flavours_have_their_own_health_path():
     groups = {"monitoring_servers": [], "monitoring_clients": ["a", "b", "c"]}
-    hostvars = {"a": {}, "b": {"jaeger_agent_flavor": "otelcol"}, "c": {"jaeger_agent_flavor": "legacy"}}
+    network = {"jaeger_agent_health_listen_address": ":13133"}
+    hostvars = {"a": dict(network), "b": dict(network, jaeger_agent_flavor="otelcol"),
+                "c": dict(network, jaeger_agent_flavor="legacy"), "d": {}}
+    groups["monitoring_clients"].append("d")
     found = by_name(stack_monitors(groups, hostvars, role_services(), "srv", GROUPS_MAP))
     assert found["a jaeger_agent"]["url"].endswith(":13133/status")
     assert found["b jaeger_agent"]["url"].endswith(":13133/")
     assert "c jaeger_agent" not in found
+    # By default the agent's health endpoint is on the client's loopback: no monitor from elsewhere.
+    assert "d jaeger_agent" not in found
 
 
 @pytest.mark.parametrize("services, hostvars, message", [
@@ -101,7 +107,11 @@ def test_an_endpoint_item_takes_its_facts_from_the_stacks_table():
     assert expected["clients"][0]["accepted_status_codes"] == ["200-299", "401"]
     # Loki: an address and a port variable.
     loki = [{"service": "loki", "tier": "servers", "endpoint": "loki", "path": "/ready"}]
-    found = stack_monitors({"monitoring_servers": ["s"]}, {"s": {"loki_http_listen_port": 3200}}, loki, "k", GROUPS_MAP)
+    found = stack_monitors({"monitoring_servers": ["s"]}, {"s": {"loki_http_listen_port": 3200, "loki_http_listen_address": ""}},
+                           loki, "k", GROUPS_MAP)
     assert found["servers"][0]["url"] == "http://s:3200/ready"
+    # On loopback (the default): monitored only from the same host.
+    found = stack_monitors({"monitoring_servers": ["s"]}, {"s": {}}, loki, "s", GROUPS_MAP)
+    assert found["servers"][0]["url"] == "http://127.0.0.1:3100/ready"
     with pytest.raises(AnsibleFilterError, match="stack_monitors: service x: endpoint 'nope' is not a service of the stack"):
         stack_monitors(groups, hostvars, [{"service": "x", "tier": "clients", "endpoint": "nope"}], "srv", GROUPS_MAP)
