@@ -9,7 +9,8 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: unprotected_listeners
 version_added: 0.1.0
-author: vigil.observability contributors
+author:
+  - vigil.observability maintainers (@vigil)
 short_description: The listeners of a role that bind a non-loopback address without authentication
 description:
   - For the roles' preflights; the same check as the C(vigil.observability.unprotected_listeners)

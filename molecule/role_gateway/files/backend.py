@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Stand-in for the services behind the gateway in molecule/role_gateway: Loki's labels and push
 API on one port, Jaeger's query API below /jaeger on another. Every answer says which double
 served it and whether an Authorization header reached it."""

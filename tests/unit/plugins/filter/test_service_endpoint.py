@@ -228,9 +228,9 @@ def test_unprotected_listeners_names_each_and_the_way_out():
     assert len(node) == 1 and "[::]:9100" in node[0]
     assert unprotected_listeners("h", "telegraf", {"h": {"telegraf_prometheus_client_listen": ":9273",
                                                          "telegraf_prometheus_client_enabled": False}}) == []
-    thrift = unprotected_listeners("h", "jaeger", {"h": {"jaeger_legacy_receivers_enabled": True,
-                                                        "jaeger_legacy_receivers": {"grpc": "127.0.0.1:14250",
-                                                                                    "thrift_compact": "0.0.0.0:6831"}}})
+    legacy = {"jaeger_legacy_receivers_enabled": True,
+              "jaeger_legacy_receivers": {"grpc": "127.0.0.1:14250", "thrift_compact": "0.0.0.0:6831"}}
+    thrift = unprotected_listeners("h", "jaeger", {"h": legacy})
     assert [p.split(" ")[0] for p in thrift if "legacy" in p] == ["jaeger_legacy_receivers.thrift_compact"]
     with pytest.raises(AnsibleFilterError, match="unprotected_listeners: 'lokki' is not a role with listeners"):
         unprotected_listeners("h", "lokki", {})

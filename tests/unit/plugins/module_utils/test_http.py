@@ -51,7 +51,7 @@ class _Handler(BaseHTTPRequestHandler):
 def _running():
     """Two servers on loopback: different ports, so different origins."""
     running = []
-    for _ in range(2):
+    for _index in range(2):
         server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         server.seen = []
         server.url = "http://127.0.0.1:%d" % server.server_address[1]
