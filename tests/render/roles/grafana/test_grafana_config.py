@@ -21,6 +21,10 @@ KNOWN = {
     "analytics": {"reporting_enabled", "check_for_updates", "check_for_plugin_updates", "feedback_links_enabled"},
     "log": {"mode", "level", "filters"},
     "smtp": {"enabled", "host", "user", "password", "from_address", "from_name"},
+    "auth.generic_oauth": {"enabled", "name", "client_id", "client_secret", "scopes", "auth_url", "token_url", "api_url",
+                           "use_refresh_token"},
+    "database": {"type", "host", "name", "user", "password", "url", "ssl_mode"},
+    "remote_cache": {"type", "connstr"},
 }
 PASSWORD = "Adm1n;pass#word"
 BASE = {"grafana_admin_password": PASSWORD}
@@ -30,6 +34,11 @@ VARIANTS = {
     "tls": dict(BASE, grafana_tls_cert_file="/etc/ssl/grafana.crt", grafana_tls_key_file="/etc/ssl/grafana.key",
                 grafana_domain="grafana.example.test"),
     "custom": dict(BASE, grafana_ini={"smtp": {"enabled": True, "host": "mail.test:25", "password": "s;m#tp"},
+                                      "auth.generic_oauth": {"enabled": True, "client_id": "grafana", "client_secret": "oidc-S3cret",
+                                                             "use_refresh_token": True},
+                                      "database": {"type": "postgres", "user": "grafana", "password": "",
+                                                   "url": "$__env{GRAFANA_DB_URL}"},
+                                      "remote_cache": {"type": "redis", "connstr": "addr=redis:6379,password=r3dis"},
                                       "security": {"allow_embedding": True}, "log": {"level": "warn"}},
                    grafana_root_url="https://monitor.example.test/grafana/",
                    grafana_datasources_enabled=["prometheus", "loki"],
@@ -64,7 +73,8 @@ GROUPS = {"monitoring_servers": ["server"], "secured_servers": ["secured"]}
 def rendered():
     return render("grafana", VARIANTS, ["grafana.ini.j2", "datasources.yml.j2"], groups=GROUPS,
                   dump=["_grafana_exec_args", "_grafana_home", "_grafana_needs_lookup",
-                        "_grafana_api", "_grafana_hardening", "_grafana_notification_policy", "_grafana_datasources"])
+                        "_grafana_api", "_grafana_hardening", "_grafana_notification_policy", "_grafana_datasources",
+                        "_grafana_ini_secret_files"])
 
 
 def ini(rendered, name):
@@ -123,13 +133,36 @@ def test_tls_turns_on_secure_cookies(rendered):
 
 def test_grafana_ini_is_deep_merged(rendered):
     text, sections = ini(rendered, "custom")
-    assert sections["smtp"]["password"] == '"""s;m#tp"""'
-    assert 'password = """s;m#tp"""' in text
+    assert sections["smtp"]["enabled"] == "true" and sections["smtp"]["host"] == "mail.test:25"
+    assert sections["auth.generic_oauth"]["client_id"] == "grafana"
     assert sections["security"]["allow_embedding"] == "true"
     assert sections["security"]["admin_user"] == "admin"
     assert sections["log"] == {"mode": "console", "level": "warn"}
     assert sections["server"]["root_url"] == "https://monitor.example.test/grafana/"
     assert sections["security"]["cookie_secure"] == "true"
+
+
+SECRETS_DIR = "/etc/grafana/secrets"
+USER_SECRETS = {SECRETS_DIR + "/smtp.password": "s;m#tp", SECRETS_DIR + "/auth.generic_oauth.client_secret": "oidc-S3cret",
+                SECRETS_DIR + "/remote_cache.connstr": "addr=redis:6379,password=r3dis"}
+
+
+def test_user_secrets_of_grafana_ini_are_read_from_files(rendered):
+    text, sections = ini(rendered, "custom")
+    for secret in list(USER_SECRETS.values()) + [PASSWORD]:
+        assert secret not in text
+    assert sections["smtp"]["password"] == "$__file{%s/smtp.password}" % SECRETS_DIR
+    assert sections["auth.generic_oauth"]["client_secret"] == "$__file{%s/auth.generic_oauth.client_secret}" % SECRETS_DIR
+    assert sections["remote_cache"]["connstr"] == "$__file{%s/remote_cache.connstr}" % SECRETS_DIR
+    # settings, empty values and values Grafana already expands stay in grafana.ini
+    assert sections["auth.generic_oauth"]["use_refresh_token"] == "true"
+    assert sections["database"] == {"type": "postgres", "user": "grafana", "password": "", "url": "$__env{GRAFANA_DB_URL}"}
+    # the role's own references are kept as they were
+    assert sections["security"]["admin_password"] == "$__file{/etc/grafana/admin_password}"
+    assert sections["security"]["secret_key"] == "$__file{/etc/grafana/secret_key}"
+    files = rendered["custom"]["vars"]["_grafana_ini_secret_files"]
+    assert files == [{"path": path, "content": USER_SECRETS[path]} for path in sorted(USER_SECRETS)]
+    assert rendered["default"]["vars"]["_grafana_ini_secret_files"] == []
 
 
 def test_stack_datasources_with_stable_uids_and_links(rendered):
