@@ -212,6 +212,11 @@ def listen_parts(value, name="listen_parts"):
     return {"host": host, "port": port}
 
 
+def loopback_host(host):
+    """Whether a listen host (``127.0.0.1``, ``[::1]``, ``localhost``) is reachable only from its own machine."""
+    return is_loopback(str(host if host is not None else "").strip().strip("[]"))
+
+
 def host_address(host, hostvars):
     """How other hosts reach inventory host ``host``: vigil_address, else ansible_host, else its name."""
     if not isinstance(host, str) or not host:
@@ -407,9 +412,10 @@ def endpoint_ports(server, services, hostvars):
 
 
 class FilterModule:
-    """host_address, service_endpoint, service_endpoints, endpoint_ports, listen_parts and unprotected_listeners."""
+    """host_address, service_endpoint, service_endpoints, endpoint_ports, listen_parts, unprotected_listeners and
+    loopback_host."""
 
     def filters(self):
         return {"host_address": host_address, "service_endpoint": service_endpoint,
-                "unprotected_listeners": unprotected_listeners,
+                "unprotected_listeners": unprotected_listeners, "loopback_host": loopback_host,
                 "service_endpoints": service_endpoints, "listen_parts": listen_parts, "endpoint_ports": endpoint_ports}

@@ -9,7 +9,7 @@ from ansible.errors import AnsibleFilterError
 from jinja2 import Undefined
 
 from ansible_collections.vigil.observability.plugins.filter.service_endpoint import (
-    SERVICES, endpoint_keys, endpoint_ports, host_address, listen_parts, role_defaults, service_endpoint, service_endpoints,
+    SERVICES, endpoint_keys, endpoint_ports, host_address, listen_parts, loopback_host, role_defaults, service_endpoint, service_endpoints,
     unprotected_listeners)
 
 
@@ -234,3 +234,10 @@ def test_unprotected_listeners_names_each_and_the_way_out():
     assert [p.split(" ")[0] for p in thrift if "legacy" in p] == ["jaeger_legacy_receivers.thrift_compact"]
     with pytest.raises(AnsibleFilterError, match="unprotected_listeners: 'lokki' is not a role with listeners"):
         unprotected_listeners("h", "lokki", {})
+
+
+@pytest.mark.parametrize("host, expected", [("127.0.0.1", True), ("127.1.2.3", True), ("[::1]", True), ("::1", True),
+                                            ("localhost", True), ("", False), ("0.0.0.0", False), ("[::]", False),
+                                            ("10.0.0.5", False), ("srv", False), (None, False)])
+def test_loopback_host(host, expected):
+    assert loopback_host(host) is expected
