@@ -47,4 +47,7 @@ git ls-files -z --cached --others --exclude-standard | while IFS= read -r -d '' 
 done
 cd "$dest"
 git init -q . && git add -A >/dev/null && git -c user.email=ci@vigil -c user.name=ci commit -qm sanity >/dev/null
-ansible-test sanity --venv --python 3.11 --color no "$@"
+# The controller's own Python (3.11 here, 3.13 in the trixie controller of tools/matrix.sh).
+python_version=$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+ansible --version | sed -n 1p
+ansible-test sanity --venv --python "$python_version" --color no "$@"

@@ -64,7 +64,7 @@ PLAYBOOK = """
           loop: {names}
         - name: Dump variables the tests look at
           ansible.builtin.copy:
-            content: "{{{{ dict(__names | zip(__names | map('extract', vars))) | to_json }}}}"
+            content: "{{{{ dict(__names | zip(query('ansible.builtin.vars', *__names))) | to_json }}}}"
             dest: "{out}/{{{{ inventory_hostname }}}}/vars.json"
             mode: "0600"
           vars:
@@ -137,7 +137,7 @@ def _plays(role, outs, variants):
                                                    "tasks_from": variant.get("tasks_from", "preflight.yml")}}]
         if variant.get("values"):
             tasks.append({"name": "Dump the values", "vars": {"__names": list(variant["values"])},
-                          "ansible.builtin.copy": {"content": "{{ dict(__names | zip(__names | map('extract', vars))) | to_json }}",
+                          "ansible.builtin.copy": {"content": "{{ dict(__names | zip(query('ansible.builtin.vars', *__names))) | to_json }}",
                                                    "dest": os.path.join(out, "values.json"), "mode": "0600"}})
         for template in variant.get("templates", []):
             tasks.append({"name": "Render " + template,

@@ -34,17 +34,18 @@ def _as_on_a_target():
     controller code (a filter, the templar), ansible-core >= 2.19 believes it is the controller and
     prints module warnings instead of returning them with the result; and the warnings of earlier
     runs would be returned again."""
-    try:
-        from ansible.module_utils import _internal
-    except ImportError:  # pragma: no cover - older ansible-core has no such switch
-        yield
-        return
     from ansible.module_utils.common import warnings
-    saved = getattr(_internal, "is_controller", False)
-    _internal.is_controller = False
-    # A run returns its own warnings only (ansible-core keeps them process-wide).
+    # A run returns its own warnings only (ansible-core keeps them process-wide: a dict from 2.19,
+    # a list before).
     for name in ("_global_warnings", "_global_deprecations"):
         getattr(warnings, name, {}).clear()
+    try:
+        from ansible.module_utils import _internal
+    except ImportError:  # ansible-core < 2.19 has no such switch
+        yield
+        return
+    saved = getattr(_internal, "is_controller", False)
+    _internal.is_controller = False
     try:
         yield
     finally:
