@@ -7,9 +7,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 suites=${*:-bookworm trixie}
 mirror=$(python3 "$here/debian_mirror.py")
 # python3-yaml serves the test stand-ins (tests/artifacts/standins), not the roles.
-packages=systemd,systemd-sysv,python3,ca-certificates,procps,iproute2,sudo,python3-yaml
+# openssh-server serves the lab and the stack benchmark over SSH (tools/ssh_access.yml); it is
+# installed switched off and without host keys, so a container neither listens on 22 nor shares
+# keys with another until that playbook turns it on.
+packages=systemd,systemd-sysv,python3,ca-certificates,procps,iproute2,sudo,python3-yaml,openssh-server
 # An image built from another recipe (package list, masked units) is rebuilt.
-recipe=$(printf '%s\n' "$packages" "v2" | sha256sum | cut -c1-16)
+recipe=$(printf '%s\n' "$packages" "v3" | sha256sum | cut -c1-16)
 
 for suite in $suites; do
   image="vigil/debian-systemd:$suite"
@@ -27,6 +30,8 @@ for suite in $suites; do
               systemd-journald-audit.socket systemd-firstboot.service systemd-resolved.service; do
     ln -sf /dev/null "$root/etc/systemd/system/$unit"
   done
+  rm -f "$root"/etc/ssh/ssh_host_*
+  systemctl --root="$root" disable ssh.service ssh.socket >/dev/null 2>&1 || true
   rm -f "$root"/var/cache/apt/archives/*.deb "$root.log"
   tar -C "$root" -c . | docker import \
     -c 'CMD ["/lib/systemd/systemd"]' -c 'ENV container=docker' -c "LABEL vigil.recipe=$recipe" - "$image" >/dev/null

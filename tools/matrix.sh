@@ -114,7 +114,10 @@ run_container() {
       VIGIL_*|MOLECULE_*|ANSIBLE_*|XDG_CACHE_HOME|PY_COLORS|NO_COLOR|CI) envs+=(-e "$name") ;;
     esac
   done < <(env)
-  docker run --rm "${tty[@]}" --network host --init \
+  # Temporary files live under the checkout: a test that bind-mounts one into a container of its
+  # own names a path the Docker engine (outside this container) can see.
+  mkdir -p "$root/.cache/controller-tmp"
+  docker run --rm "${tty[@]}" --network host --init -e "TMPDIR=$root/.cache/controller-tmp" \
     -v /var/run/docker.sock:/var/run/docker.sock -v "$parent:$parent" -v vigil-controller-home:/root \
     "${trust[@]}" -w "$root" "${envs[@]}" "$image" "$@"
 }

@@ -3,8 +3,12 @@
 #
 #   tools/test.sh all          every stage, from a bare machine
 #   tools/test.sh quick        setup + lint + argument specs + unit + render
-#   tools/test.sh STAGE...     chosen stages (setup docker images mirror yamllint
-#                              ansible-lint sanity argspecs unit render integration molecule)
+#   tools/test.sh STAGE...     chosen stages (setup docker images controllers mirror yamllint
+#                              ansible-lint sanity argspecs unit unit-matrix render integration
+#                              molecule; sanity-main: sanity with the main ansible-core)
+#
+# The support window (tools/matrix.sh): the main ansible-core (.venv) runs everything; sanity runs
+# under the lowest and the newest, the unit tier and one Molecule scenario under all three.
 #
 # The pytest tiers: unit (tests/unit: pure Python), render (tests/render, marker render: the
 # roles through ansible-playbook), integration (tests/integration, marker kuma: the uptime_kuma_*
@@ -92,6 +96,11 @@ do_integration() { "$venv/bin/python" -m pytest -q -m kuma tests/integration; }
 
 # Scenarios run VIGIL_MOLECULE_JOBS at a time (default 2): they mostly wait on containers and
 # services, so two overlap well on two cores. Each scenario's log is printed whole when it ends.
+# The matrix scenario (VIGIL_MATRIX_SCENARIO, empty for none) runs again under the other
+# ansible-cores of the window (VIGIL_MATRIX_CORES) right after its main run, in the same job:
+# its containers have fixed names, so its runs never overlap.
+matrix_scenario=${VIGIL_MATRIX_SCENARIO-role_node_exporter}
+matrix_cores=${VIGIL_MATRIX_CORES-2.16 2.21}
 do_molecule() {
   eval "$(python3 tools/test_env.py)" || return 1
   local scenarios=${VIGIL_SCENARIOS:-$(python3 tools/test_env.py --scenarios)}
@@ -103,32 +112,52 @@ do_molecule() {
   finish_one() {
     local done_pid=""
     wait -n -p done_pid || true
-    local name=${started[$done_pid]}
-    local status; status=$(cat "$logs/$name.rc")
-    local took=$(( $(cat "$logs/$name.end") - $(cat "$logs/$name.start") ))
-    echo "=== stage molecule $name: start $(date -u -d @"$(cat "$logs/$name.start")" +%H:%M:%S)"
-    cat "$logs/$name.log"
-    if [ "$status" = 0 ]; then st=ok; else st=FAILED; rc=1; remember_failure "molecule $name" "$logs/$name.log" 40; fi
-    echo "=== stage molecule $name: $st in $(fmt $took)"
-    summary+=("$(printf '%-28s %-7s %s' "molecule $name" "$st" "$(fmt $took)")")
+    local item
+    for item in ${started[$done_pid]//+/ }; do
+      local status; status=$(cat "$logs/$item.rc")
+      local took=$(( $(cat "$logs/$item.end") - $(cat "$logs/$item.start") ))
+      echo "=== stage molecule $item: start $(date -u -d @"$(cat "$logs/$item.start")" +%H:%M:%S)"
+      cat "$logs/$item.log"
+      if [ "$status" = 0 ]; then st=ok; else st=FAILED; rc=1; remember_failure "molecule $item" "$logs/$item.log" 40; fi
+      echo "=== stage molecule $item: $st in $(fmt $took)"
+      summary+=("$(printf '%-28s %-7s %s' "molecule $item" "$st" "$(fmt $took)")")
+    done
     unset "started[$done_pid]"
     running=$((running - 1))
   }
+  local job
   for scenario in $scenarios; do
+    job=$scenario
+    if [ "$scenario" = "$matrix_scenario" ]; then
+      for core in $matrix_cores; do job+="+$scenario@$core"; done
+    fi
     if [ "$running" -ge "$jobs" ]; then finish_one; fi
     (
-      now > "$logs/$scenario.start"
-      molecule test -s "$scenario" > "$logs/$scenario.log" 2>&1
-      echo $? > "$logs/$scenario.rc"
-      now > "$logs/$scenario.end"
+      for item in ${job//+/ }; do
+        now > "$logs/$item.start"
+        if [ "$item" = "${item%@*}" ]; then
+          molecule test -s "$item" > "$logs/$item.log" 2>&1
+        else
+          { tools/matrix.sh run "${item#*@}" ansible --version | sed -n 1p
+            tools/matrix.sh run "${item#*@}" molecule test -s "${item%@*}"; } > "$logs/$item.log" 2>&1
+        fi
+        echo $? > "$logs/$item.rc"
+        now > "$logs/$item.end"
+      done
     ) &
-    started[$!]=$scenario
+    started[$!]=$job
     running=$((running + 1))
   done
   while [ "$running" -gt 0 ]; do finish_one; done
   [ $rc -eq 0 ] && rm -rf "$logs"
   return $rc
 }
+
+# The other ansible-cores of the support window (tools/matrix.sh): the lowest in a venv, the
+# newest in the trixie controller container.
+do_controllers() { tools/matrix.sh prepare 2.16 && tools/matrix.sh prepare 2.21; }
+do_sanity_core() { tools/matrix.sh run "$1" tools/sanity.sh; }
+do_unit_core() { tools/matrix.sh run "$1" python -m pytest -q -p no:cacheprovider tests/unit; }
 
 run() {
   case $1 in
@@ -138,9 +167,12 @@ run() {
     mirror) stage mirror do_mirror ;;
     yamllint) stage yamllint do_yamllint ;;
     ansible-lint) stage ansible-lint do_ansible_lint ;;
-    sanity) stage sanity do_sanity ;;
+    controllers) stage controllers do_controllers ;;
+    sanity) stage "sanity 2.16" do_sanity_core 2.16; stage "sanity 2.21" do_sanity_core 2.21 ;;
+    sanity-main) stage sanity do_sanity ;;
     argspecs) stage argspecs do_argspecs ;;
     unit) stage unit do_unit ;;
+    unit-matrix) stage "unit 2.16" do_unit_core 2.16; stage "unit 2.21" do_unit_core 2.21 ;;
     render) stage render do_render ;;
     integration) stage integration do_integration ;;
     molecule) do_molecule || failed=1 ;;
@@ -149,7 +181,7 @@ run() {
 }
 
 case ${1:-all} in
-  all) set -- setup docker images mirror yamllint ansible-lint sanity argspecs unit render integration molecule ;;
+  all) set -- setup docker images controllers mirror yamllint ansible-lint sanity argspecs unit unit-matrix render integration molecule ;;
   quick) set -- setup yamllint ansible-lint argspecs unit render ;;
 esac
 
