@@ -138,7 +138,7 @@ do_molecule() {
         if [ "$item" = "${item%@*}" ]; then
           molecule test -s "$item" > "$logs/$item.log" 2>&1
         else
-          { tools/matrix.sh run "${item#*@}" ansible --version | sed -n 1p
+          { tools/matrix.sh prepare "${item#*@}" &&
             tools/matrix.sh run "${item#*@}" molecule test -s "${item%@*}"; } > "$logs/$item.log" 2>&1
         fi
         echo $? > "$logs/$item.rc"

@@ -87,7 +87,7 @@ def ssh_inventory(workdir, inv, hosts, env, log):
         sh(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "vigil-bench", "-f", key], env=env)
     with open(key + ".pub", encoding="utf-8") as handle:
         public = handle.read().strip()
-    sh(["ansible-playbook", "-i", inv, "tools/ssh_access.yml", "-e", "vigil_ssh_public_key=" + public],
+    sh(["ansible-playbook", "-i", inv, "tools/ssh_access.yml", "-e", json.dumps({"vigil_ssh_public_key": public})],
        env=env, log=log)
     path = os.path.join(workdir, "ssh-inventory.yml")
     sh([sys.executable, "tools/ssh_inventory.py", "--key", key, "--out", path] + list(hosts), env=env)
