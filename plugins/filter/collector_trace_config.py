@@ -6,8 +6,10 @@ otel_collector and jaeger roles generate: processors, samplers, pipelines and ex
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 
+from ansible_collections.vigil.observability.plugins.module_utils._address import split_hostport
 from ansible_collections.vigil.observability.plugins.plugin_utils.filter_args import fail as _fail, mapping as _mapping
 
 _AGENT_FLAVORS = ("jaeger", "otelcol")
@@ -119,6 +121,10 @@ def otel_collector_traces(settings):
     return {"sampler": sampler, "connectors": connectors, "pipelines": pipelines}
 
 
+# Legacy Jaeger receivers that can carry the OTLP receivers' TLS and authentication.
+LEGACY_SECURED = ("grpc", "thrift_http")
+
+
 def jaeger_components(settings):
     """The receivers, extensions and service of the jaeger role's configuration.
 
@@ -133,10 +139,16 @@ def jaeger_components(settings):
                                    "trace_backend", "metrics_store", "query", "log_level", "metrics_endpoint"))
     security = dict(_mapping(name, s.get("otlp_security"), "otlp_security"))
     legacy = _mapping(name, s.get("legacy_receivers"), "legacy_receivers")
-    receivers = {"otlp": {"protocols": {"grpc": dict({"endpoint": s["otlp_grpc_endpoint"]}, **security),
-                                        "http": dict({"endpoint": s["otlp_http_endpoint"]}, **security)}}}
+    # Each receiver gets its own copy of the security settings: a shared object would be written as a
+    # YAML anchor and alias by some ansible-core versions and not by others.
+    receivers = {"otlp": {"protocols": {"grpc": dict({"endpoint": s["otlp_grpc_endpoint"]}, **copy.deepcopy(security)),
+                                        "http": dict({"endpoint": s["otlp_http_endpoint"]}, **copy.deepcopy(security))}}}
     if legacy:
-        receivers["jaeger"] = {"protocols": {protocol: {"endpoint": address} for protocol, address in legacy.items()}}
+        # The legacy gRPC and Thrift HTTP receivers take the OTLP receivers' TLS and authentication
+        # (UDP cannot authenticate).
+        receivers["jaeger"] = {"protocols": {
+            protocol: dict({"endpoint": address}, **(copy.deepcopy(security) if protocol in LEGACY_SECURED else {}))
+            for protocol, address in legacy.items()}}
     query = _mapping(name, s["query"], "query")
     storage = {"traces": s["trace_store"]}
     ext = {"healthcheckv2": {"use_v2": True, "http": {"endpoint": s["health_endpoint"]}},
@@ -173,12 +185,13 @@ def jaeger_components(settings):
 
 
 def _listen(name, address):
-    """``{host, port}`` of the Collector's own Prometheus reader, from ``host:port``."""
-    text = str(address or "")
-    host, sep, port = text.rpartition(":")
-    if not sep or not port.isdigit():
-        _fail(name, "%r is not a listen address host:port", text)
-    return {"host": host, "port": int(port)}
+    """``{host, port}`` of the Collector's own Prometheus reader, from ``host:port`` (the host without
+    brackets: the reader joins host and port itself), as the ``listen_parts`` filter gives it."""
+    try:
+        host, port = split_hostport(str(address or ""))
+    except ValueError:
+        _fail(name, "%r is not a listen address host:port", str(address or ""))
+    return {"host": host, "port": port}
 
 
 def jaeger_sampling_strategies(services, default_probability):

@@ -27,6 +27,19 @@ _STATUS_HINTS = {
 }
 
 
+# A refused provenance change is not a missing permission: the same credentials may do anything
+# else. Grafana answers it with 403 alerting.notifications.invalidProvenance (older contact
+# points: 500 "cannot change provenance from 'api' to ''").
+PROVENANCE_ID = "alerting.notifications.invalidProvenance"
+PROVENANCE_HINT = ("provenance conflict, not a permission problem: the object was written without X-Disable-Provenance "
+                   "(provenance 'api', shown as Provisioned and read-only in the UI) and Grafana refuses to make it "
+                   "editable again; keep disable_provenance false for it, or delete it and create it again with "
+                   "disable_provenance true")
+PROVENANCE_FILE_HINT = ("provenance conflict, not a permission problem: the object is provisioned from a file "
+                        "(provenance 'file') and Grafana refuses every change through the API; change it in that "
+                        "provisioning file instead")
+
+
 class VigilError(Exception):
     """Base class: a failure with a clean, human readable message."""
 
@@ -83,8 +96,21 @@ class ApiError(VigilError):
             return self.body.get("messageId") or self.body.get("status") or ""
         return ""
 
+    @property
+    def provenance_conflict(self):
+        """True when Grafana refused to change an object's provenance (not a permission problem)."""
+        if self.message_id == PROVENANCE_ID:
+            return True
+        text = self.server_message.lower()
+        return self.status in (400, 403, 409, 500) and "provenance" in text and ("cannot" in text or "invalid" in text)
+
+    def _hint(self):
+        if self.provenance_conflict:
+            return PROVENANCE_FILE_HINT if "'file'" in self.server_message else PROVENANCE_HINT
+        return _STATUS_HINTS.get(self.status, "HTTP error")
+
     def _message(self):
-        hint = _STATUS_HINTS.get(self.status, "HTTP error")
+        hint = self._hint()
         parts = ["%s %s failed with HTTP %s (%s)" % (self.method, self.url, self.status, hint)]
         if self.server_message:
             parts.append("Grafana says: %s" % self.server_message)

@@ -9,11 +9,14 @@
   empty parent), every page.
 - ``find_folder(client, parent_uid, title)``: the child with that title (exact first, then
   ignoring case, as Grafana compares titles), or None.
+- ``require_folder(client, uid, check_mode)``: a folder that must exist; in check mode a missing
+  one is taken as created by an earlier task of the same run (a real run fails without it).
 """
 
 from __future__ import annotations
 
 from ansible_collections.vigil.observability.plugins.module_utils._client import quote_segment
+from ansible_collections.vigil.observability.plugins.module_utils._errors import ValidationError
 
 FOLDERS = "/api/folders"
 PAGE_SIZE = 1000
@@ -47,3 +50,18 @@ def find_folder(client, parent_uid, title):
     match = [f for f in children if f.get("title") == title] or \
         [f for f in children if str(f.get("title", "")).lower() == title.lower()]
     return match[0] if match else None
+
+
+def require_folder(client, uid, check_mode, what="folder_uid"):
+    """None when the folder exists; in check mode, a warning when it does not exist yet.
+
+    Check mode writes nothing, so a folder that an earlier task of the same play creates is not
+    there yet: the object is reported as it would be written into that folder (``changed``),
+    with a warning that a real run needs the folder. Outside check mode a missing folder fails.
+    """
+    if get_folder(client, uid) is not None:
+        return None
+    if not check_mode:
+        raise ValidationError("%s %r does not exist" % (what, uid))
+    return ("%s %r does not exist yet: check mode assumes an earlier task creates it (a real run fails "
+            "if none does)" % (what, uid))

@@ -14,8 +14,11 @@ description:
   - Optionally sets the evaluation interval of the rule's group (O(group_interval)); Grafana gives a
     new group its default (1m) and ignores an interval sent with a rule.
   - The comparison is normalised like Grafana stores rules; durations by value (V(300s) equals
-    V(5m)); query models with Grafana's defaults (C(intervalMs) 1000, C(maxDataPoints) 43200)
-    filled in; relative time ranges as seconds; empty labels/annotations equal missing ones.
+    V(5m)), in C(notification_settings) too; query models with Grafana's defaults (C(intervalMs) 1000,
+    C(maxDataPoints) 43200) filled in where missing, not a number or 0; a C(queryType) in a query's
+    model copied onto the query, as Grafana does; relative time ranges as seconds; empty
+    labels/annotations and empty C(notification_settings) entries equal missing ones. Rules are
+    sent in that form.
     C(id), C(updated), C(orgID) and provenance are ignored.
 author:
   - vigil.observability maintainers (@vigil)
@@ -159,8 +162,10 @@ from ansible_collections.vigil.observability.plugins.module_utils._client import
 from ansible_collections.vigil.observability.plugins.module_utils._errors import ValidationError
 
 BASE = "/api/v1/provisioning/alert-rules"
-# AlertQuery.PreSave fills these into every query model.
+# AlertQuery.PreSave writes these into every query model when they are missing, not numbers, or 0.
 MODEL_DEFAULTS = {"intervalMs": 1000, "maxDataPoints": 43200}
+# Durations of notification_settings, answered in Prometheus' spelling ("300s" -> "5m").
+SETTINGS_DURATIONS = ("group_wait", "group_interval", "repeat_interval")
 
 
 def seconds(value, where):
@@ -171,18 +176,49 @@ def seconds(value, where):
     return _resource.parse_duration(value, where) // 1000
 
 
+def _number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def normalise_query(query, where):
+    """A query as Grafana stores it (AlertQuery.PreSave).
+
+    A ``queryType`` in the model is copied onto the query (it wins over the query's own), and
+    ``intervalMs``/``maxDataPoints`` that are missing, not numbers or 0 get Grafana's defaults.
+    """
     if not isinstance(query, dict) or not query.get("refId"):
         raise ValidationError("%s must be a dict with a refId" % where)
     rtr = query.get("relativeTimeRange") or {}
     model = copy.deepcopy(query.get("model") or {})
+    if not isinstance(model, dict):
+        raise ValidationError("%s.model must be a dict, got %r" % (where, model))
+    query_type = query.get("queryType") or ""
+    if "queryType" in model:
+        if not isinstance(model["queryType"], str):
+            raise ValidationError("%s.model.queryType must be a string, got %r (Grafana refuses it)" % (where, model["queryType"]))
+        query_type = model["queryType"]
     for key, value in MODEL_DEFAULTS.items():
-        model.setdefault(key, value)
+        if not _number(model.get(key)) or model[key] == 0:
+            model[key] = value
     return {"refId": str(query["refId"]), "datasourceUid": str(query.get("datasourceUid") or ""),
-            "queryType": str(query.get("queryType") or ""),
+            "queryType": str(query_type),
             "relativeTimeRange": {"from": seconds(rtr.get("from") or 0, where + ".relativeTimeRange.from"),
                                   "to": seconds(rtr.get("to") or 0, where + ".relativeTimeRange.to")},
             "model": model}
+
+
+def normalise_settings(settings, where="notification_settings"):
+    """notification_settings as Grafana answers them: durations in Prometheus' spelling, empty values omitted."""
+    if not isinstance(settings, dict):
+        raise ValidationError("%s must be a dict, got %r" % (where, settings))
+    out = {}
+    for key, value in settings.items():
+        if value in (None, "", [], {}):
+            continue
+        if key in SETTINGS_DURATIONS:
+            value = _resource.canonical_duration(value, "%s.%s" % (where, key))
+        out[str(key)] = value
+    return out
 
 
 def rule_view(raw, managed):
@@ -196,9 +232,14 @@ def rule_view(raw, managed):
         out["for"] = _resource.canonical_duration(raw.get("for") or "0s")
     if "keep_firing_for" in managed:
         out["keep_firing_for"] = _resource.canonical_duration(raw.get("keep_firing_for") or "0s")
-    for key in ("labels", "annotations", "notification_settings"):
+    for key in ("labels", "annotations"):
         if key in managed:
             out[key] = raw.get(key) or {}
+    if "notification_settings" in managed:
+        try:
+            out["notification_settings"] = normalise_settings(raw.get("notification_settings") or {})
+        except ValidationError:  # not ours to refuse: shown as it is, so the difference is visible
+            out["notification_settings"] = raw.get("notification_settings")
     if "group_interval" in managed:
         out["group_interval"] = raw.get("_group_interval")
     return out
@@ -219,9 +260,11 @@ def desired_view(params):
         out["for"] = _resource.canonical_duration(params["pending_period"], "pending_period") or "0s"
     if params["keep_firing_for"] is not None:
         out["keep_firing_for"] = _resource.canonical_duration(params["keep_firing_for"], "keep_firing_for") or "0s"
-    for key in ("labels", "annotations", "notification_settings"):
+    for key in ("labels", "annotations"):
         if params[key] is not None:
-            out[key] = dict((str(k), v if key == "notification_settings" else str(v)) for k, v in params[key].items())
+            out[key] = dict((str(k), str(v)) for k, v in params[key].items())
+    if params["notification_settings"] is not None:
+        out["notification_settings"] = normalise_settings(params["notification_settings"])
     if params["group_interval"] is not None:
         interval = seconds(params["group_interval"], "group_interval")
         if interval <= 0 or interval % 10:
@@ -259,7 +302,10 @@ def apply(module):
     params = module.params
     headers = _args.provenance_headers(params)
     item = BASE + "/" + quote_segment(params["uid"])
-    desired = desired_view(params) if params["state"] == "present" else None
+    try:
+        desired = desired_view(params) if params["state"] == "present" else None
+    except ValidationError as err:
+        raise ValidationError("alert rule %r: %s" % (params["uid"], err)) from None
     managed = set(desired or ())
     if desired is not None:
         params["folder_uid"] = _args.validate_uid(params["folder_uid"], "folder_uid")
@@ -284,6 +330,8 @@ def apply(module):
         else:
             out["orgID"] = client.request("GET", "/api/org")["id"]
         out.setdefault("for", "0s")
+        if not out.get("notification_settings"):
+            out.pop("notification_settings", None)
         return out
 
     def set_interval(client, folder, group, interval):

@@ -44,6 +44,8 @@ options:
       - V(mattermost) is translated to a V(slack) integration whose C(url) (a secret) is the
         Mattermost webhook; C(recipient), C(username), C(icon_url) and C(icon_emoji) are optional.
       - Required with O(state=present).
+      - In check mode a type that is not one of the types above (Grafana 12's list) fails the task,
+        as Grafana refuses an unknown type in a real run.
     type: str
   settings:
     description:
@@ -71,6 +73,8 @@ options:
         Admin), otherwise falls back to V(on_create).
       - V(on_create) only compares whether each secret is set, so re-runs are idempotent but a
         rotated secret alone is not noticed (it is sent with any other change).
+      - Whenever a secret could only be compared by presence and nothing else changed, the task
+        is V(ok) and warns, naming the contact point and the secret, that a new value would not be applied.
       - V(always) sends the secrets on every run and reports C(changed) every time.
     type: str
     choices: [auto, always, on_create]
@@ -186,6 +190,17 @@ SECRET_KEYS = {
 }
 
 
+# Integration types Grafana 12 knows (channels_config; teams and email have no secrets).
+KNOWN_TYPES = frozenset(SECRET_KEYS) | frozenset(["email", "teams"])
+
+
+def check_type(kind, uid):
+    """Check mode's stand-in for Grafana's refusal of an unknown integration type."""
+    if str(kind).lower() not in KNOWN_TYPES:
+        raise ValidationError("contact point %r: type %r is not an integration type Grafana knows (known: %s, and mattermost); "
+                              "a real run would be refused" % (uid, kind, ", ".join(sorted(KNOWN_TYPES))))
+
+
 def secret_paths(kind, extra=()):
     paths = set(tuple(key.split(".")) for key in SECRET_KEYS.get(str(kind).lower(), []))
     paths.update(extra)
@@ -233,6 +248,7 @@ class ContactPoint(object):
         self.headers = _args.provenance_headers(self.params)
         self.compared = "none"
         self.note = None
+        self.unverified = []
         self.wanted = desired_integration(self.params) if self.params["state"] == "present" else None
         if self.wanted:
             for path in secret_paths(self.wanted["type"], self.extra_secrets):
@@ -303,8 +319,22 @@ class ContactPoint(object):
                 changed = _resource.get_path(plain, path) != value
             else:
                 changed = False
+                self.unverified.append(".".join(("settings",) + tuple(path)))
             _resource.set_path(settings, path, _resource.SECRET_CHANGED if changed else _resource.SECRET)
         return view
+
+    def warning(self):
+        """Why a rotated secret would not be applied by this run, or None."""
+        if not self.unverified:
+            return None
+        if self.params["secure_update"] == "on_create":
+            why = "secure_update is on_create, so only its presence is compared"
+            fix = "set secure_update to always (or auto with an organisation Admin token) to apply a new value"
+        else:
+            why = "the credentials cannot read the decrypted export (organisation Admin needed), so only its presence is compared"
+            fix = "use an organisation Admin token or secure_update: always to apply a new value"
+        return ("contact point %r: a changed secret in %s is not applied: %s; %s"
+                % (self.uid, ", ".join(self.unverified), why, fix))
 
     def body(self):
         return copy.deepcopy(self.wanted)
@@ -366,6 +396,10 @@ def main():
             view=point.view, summary=point.summary, predict=point.predict, label="contact point %r" % params["uid"])
         result = _resource.ensure(client, resource, lambda current: point.desired(client, current) if point.wanted else None,
                                   params["state"], module.check_mode)
+        if module.check_mode and result.changed and point.wanted:
+            check_type(point.wanted["type"], params["uid"])
+        if not result.changed and point.warning():
+            module.warn(point.warning())
         extra = {}
         if params["state"] == "present":
             extra["secrets_compared"] = point.compared

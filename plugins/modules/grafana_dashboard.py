@@ -89,6 +89,9 @@ attributes:
     description:
       - Nothing is written in check mode, folders included; C(changed) and each RV(dashboards[].action)
         say what a real run would do.
+      - A O(folder_uid) that does not exist yet is taken, in check mode, as created by an earlier task
+        (for example M(vigil.observability.grafana_folder) in the same play), so the dashboards are reported
+        as they would be written into it, with a warning. A real run fails when the folder does not exist.
     support: full
 notes:
   - Nothing is written before every file is read, parsed and validated and the folder is resolved;
@@ -375,12 +378,10 @@ def folder_resource(parent_uid, title, wanted, create_folders):
 
 
 def resolve_folder(client, params, check_mode):
-    """(folder uid or None when it would be created in check mode, [created folders])."""
+    """(folder uid or None when it would be created in check mode, [created folders], warning or None)."""
     if params["folder_uid"]:
         uid = _args.validate_uid(params["folder_uid"], "folder_uid")
-        if _grafana_folders.get_folder(client, uid) is None:
-            raise ValidationError("folder_uid %r does not exist" % uid)
-        return uid, []
+        return uid, [], _grafana_folders.require_folder(client, uid, check_mode)
     titles = [title.strip() for title in params["folder_path"] or []]
     if any(not title for title in titles):
         raise ValidationError("folder_path contains an empty title")
@@ -396,7 +397,7 @@ def resolve_folder(client, params, check_mode):
         if result.changed:
             created.append(result.object)
         parent = result.object["uid"]
-    return parent, created
+    return parent, created, None
 
 
 # -- the resource -----------------------------------------------------------------------------
@@ -484,8 +485,10 @@ def apply(module):
     extra = {}
     folder_uid = None
     if params["state"] == "present":
-        folder_uid, created = resolve_folder(client, params, module.check_mode)
+        folder_uid, created, warning = resolve_folder(client, params, module.check_mode)
         extra.update(folder_uid=folder_uid, folders_created=created)
+        if warning:
+            module.warn(warning)
     placeholder = "(to be created: %s)" % "/".join(params["folder_path"] or [])
 
     results, diffs, applied = [], [], []

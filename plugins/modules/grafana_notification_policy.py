@@ -53,6 +53,15 @@ options:
     type: list
     elements: dict
     default: []
+  pending_receivers:
+    description:
+      - Contact point names that tasks before this one create in the same run. In check mode, where
+        those tasks only report what they would do, these names count as existing; any other receiver
+        (or mute timing) the tree names that Grafana does not have fails the task, as a real run would.
+      - Not used outside check mode.
+    type: list
+    elements: str
+    default: []
 extends_documentation_fragment:
   - vigil.observability._grafana
   - vigil.observability._transport
@@ -61,6 +70,10 @@ extends_documentation_fragment:
 notes:
   - Every receiver and mute timing a route references must exist (Grafana answers HTTP 400 otherwise);
     create them first with M(vigil.observability.grafana_contact_point) and M(vigil.observability.grafana_mute_timing).
+  - In check mode a tree that would change is checked the same way against what Grafana has, and a
+    missing receiver or mute timing fails the task as the real run would. A contact point or mute
+    timing that an earlier task of the same check-mode run would create does not exist yet, so that
+    check fails too; run those tasks for real first, or skip this one in check mode.
 seealso:
   - module: vigil.observability.grafana_contact_point
   - module: vigil.observability.grafana_mute_timing
@@ -116,6 +129,8 @@ from ansible_collections.vigil.observability.plugins.module_utils import _args, 
 from ansible_collections.vigil.observability.plugins.module_utils._errors import ValidationError
 
 PATH = "/api/v1/provisioning/policies"
+CONTACT_POINTS = "/api/v1/provisioning/contact-points"
+MUTE_TIMINGS = "/api/v1/provisioning/mute-timings"
 DEFAULT_TREE = {"receiver": "grafana-default-email", "group_by": ["grafana_folder", "alertname"]}
 ROOT_TIMINGS = {"group_wait": "30s", "group_interval": "5m", "repeat_interval": "4h"}
 ROUTE_KEYS = ("receiver", "group_by", "continue", "object_matchers", "matchers", "match", "match_re", "group_wait",
@@ -191,6 +206,37 @@ def canonical(node, parent=None, where="root"):
     return out
 
 
+def references(node, where="root"):
+    """[(kind, name, where)] for every receiver and time interval the tree names, in tree order."""
+    out = []
+    if node.get("receiver"):
+        out.append(("receiver", str(node["receiver"]), where))
+    for key in ("mute_time_intervals", "active_time_intervals"):
+        for name in node.get(key) or []:
+            out.append(("time interval", str(name), "%s.%s" % (where, key)))
+    for index, child in enumerate(node.get("routes") or []):
+        out.extend(references(child, "%s.routes[%d]" % (where, index)))
+    return out
+
+
+def check_references(client, tree, pending=()):
+    """What Grafana checks on PUT (every receiver and time interval exists), for check mode;
+    ``pending`` receivers are created by earlier tasks of the same run."""
+    refs = references(tree)
+    receivers = set(item.get("name") for item in client.request("GET", CONTACT_POINTS) or []) | set(pending)
+    intervals = None
+    for kind, name, where in refs:
+        if kind == "receiver" and name not in receivers:
+            raise ValidationError("the notification policy tree: %s names receiver %r, which is not a contact point in Grafana "
+                                  "(known: %s); a real run would be refused" % (where, name, ", ".join(sorted(receivers)) or "none"))
+        if kind == "time interval":
+            if intervals is None:
+                intervals = set(item.get("name") for item in client.request("GET", MUTE_TIMINGS) or [])
+            if name not in intervals:
+                raise ValidationError("the notification policy tree: %s names time interval %r, which is not a mute timing in "
+                                      "Grafana; a real run would be refused" % (where, name))
+
+
 def wire(node):
     """The tree as sent: the user's values, matchers as object_matchers, nothing empty."""
     out = {}
@@ -215,6 +261,7 @@ def main():
             group_interval=dict(type="str"),
             repeat_interval=dict(type="str"),
             routes=dict(type="list", elements="dict", default=[]),
+            pending_receivers=dict(type="list", elements="str", default=[]),
             **_args.PROVENANCE_SPEC
         ),
         required_if=[("state", "present", ("receiver",))],
@@ -241,6 +288,8 @@ def main():
             "notification policy tree", read=("GET", PATH), update=write, view=canonical, label="the notification policy tree")
         # The tree always exists: "absent" is "equal to the default tree", reached by a reset.
         result = _resource.ensure(client, resource, desired, "present", module.check_mode)
+        if module.check_mode and result.changed and params["state"] == "present":
+            check_references(client, tree, params["pending_receivers"])
         if params["state"] == "absent" and result.action:
             result.action = "reset"
         return _resource.module_result(module, result, "policy")

@@ -16,42 +16,93 @@ from .routing import route
 # alerting: mute timings and templates
 # --------------------------------------------------------------------------------------------
 
-def _range_ok(value, names, low, high):
-    parts = str(value).lower().split(":")
+_TIME_RE = re.compile(r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$")
+
+
+def _bad(message):
+    return errutil(400, "alerting.notifications.time-intervals.invalidFormat", "invalid time interval: " + message)
+
+
+def _member(key, text):
+    """One end of a range as alertmanager's timeinterval parses it (after lower-casing)."""
+    if key == "weekdays":
+        if text not in WEEKDAYS:
+            raise ValueError(text)
+        return WEEKDAYS.index(text)
+    if key == "months" and text in MONTHS:
+        return MONTHS.index(text) + 1
+    if not re.match(r"^[+-]?[0-9]+$", text):
+        raise ValueError(text)
+    return int(text)
+
+
+def _stored_range(key, value):
+    """A weekday/day/month/year range as Grafana stores it: parsed, checked, written back.
+
+    Grafana keeps these as integer ranges and marshals them again on every read: weekdays by
+    lower-case name, everything else by number (``January:March`` -> ``1:3``), and a range whose
+    ends are equal as a single value (``5:5`` -> ``5``).
+    """
+    text = str(value).lower()
+    parts = text.split(":")
     if len(parts) > 2:
-        return False
-    for part in parts:
-        if names and part in names:
-            continue
-        if not re.match(r"^-?\d+$", part) or not low <= int(part) <= high:
-            return False
-    return True
+        raise _bad("bad %s value %r" % (key, value))
+    try:
+        begin, end = _member(key, parts[0]), _member(key, parts[-1])
+    except ValueError:
+        raise _bad("bad %s value %r" % (key, value))
+    if key == "days_of_month":
+        for day in (begin, end):
+            if day == 0 or not -31 <= day <= 31:
+                raise _bad("bad %s value %r: %d is not a valid day of the month" % (key, value, day))
+        if begin < 0 < end:
+            raise _bad("bad %s value %r: end day must be negative if start day is negative" % (key, value))
+        if (begin + 28 if begin < 0 else begin) > (end + 28 if end < 0 else end):
+            raise _bad("bad %s value %r: end day is always before start day" % (key, value))
+    elif begin > end:
+        raise _bad("bad %s value %r: the end is before the start" % (key, value))
+    if key == "months" and not (1 <= begin and end <= 12):
+        raise _bad("bad %s value %r: months are 1 to 12" % (key, value))
+    if key == "years" and begin < 0:
+        raise _bad("bad %s value %r" % (key, value))
+    if key == "weekdays":
+        begin, end = WEEKDAYS[begin], WEEKDAYS[end]
+    return str(begin) if begin == end else "%s:%s" % (begin, end)
 
 
 def _canonical_intervals(intervals):
+    """The intervals as Grafana stores (and answers) them."""
     if not isinstance(intervals, list):
         raise errutil(400, "alerting.notifications.time-intervals.invalidFormat", "time_intervals must be a list")
     out = []
     for item in intervals:
         if not isinstance(item, dict):
             raise errutil(400, "alerting.notifications.time-intervals.invalidFormat", "time interval must be an object")
-        item = copy.deepcopy(item)
+        stored = {}
+        times = []
         for rng in item.get("times") or []:
+            ends = []
             for key in ("start_time", "end_time"):
-                if not re.match(r"^([01]\d|2[0-4]):[0-5]\d$", str(rng.get(key, ""))):
-                    raise errutil(400, "alerting.notifications.time-intervals.invalidFormat",
-                                  "invalid time interval: bad %s %r" % (key, rng.get(key)))
-        checks = (("weekdays", WEEKDAYS, 0, 6), ("days_of_month", None, -31, 31), ("months", MONTHS, 1, 12),
-                  ("years", None, 0, 9999))
-        for key, names, low, high in checks:
-            values = item.get(key) or []
-            for value in values:
-                if not _range_ok(value, names, low, high):
-                    raise errutil(400, "alerting.notifications.time-intervals.invalidFormat",
-                                  "invalid time interval: bad %s value %r" % (key, value))
-            if names:
-                item[key] = [str(v).lower() for v in values]
-        out.append(dict((k, v) for k, v in item.items() if v not in (None, [], "")))
+                text = str(rng.get(key) or "")
+                if not _TIME_RE.match(text):
+                    raise _bad("bad %s %r" % (key, rng.get(key)))
+                ends.append(int(text[:2]) * 60 + int(text[3:]))
+            if ends[0] >= ends[1]:
+                raise _bad("start time cannot be equal or greater than end time")
+            times.append({"start_time": "%02d:%02d" % divmod(ends[0], 60), "end_time": "%02d:%02d" % divmod(ends[1], 60)})
+        if times:
+            stored["times"] = times
+        for key in ("weekdays", "days_of_month", "months", "years"):
+            values = [_stored_range(key, value) for value in item.get(key) or []]
+            if values:
+                stored[key] = values
+        if item.get("location") is not None:
+            # time.LoadLocation: "" is UTC, anything else must be a zone name it can load.
+            location = str(item["location"]) or "UTC"
+            if location not in ("UTC", "Local") and not re.match(r"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$", location):
+                raise _bad("unknown time zone %s" % location)
+            stored["location"] = location
+        out.append(stored)
     return out
 
 

@@ -42,14 +42,22 @@ def _validate_rule(ctx, body, uid):
         model = query.get("model")
         if not isinstance(model, dict):
             model = {}
-        # AlertQuery.PreSave: defaults written into the model
-        model.setdefault("intervalMs", 1000)
-        model.setdefault("maxDataPoints", 43200)
+        # AlertQuery.PreSave: a queryType in the model is copied onto the query; intervalMs and
+        # maxDataPoints that are missing, not numbers or 0 are replaced by the defaults.
+        if "queryType" in model:
+            if not isinstance(model["queryType"], str):
+                raise legacy(400, "invalid alert rule: failed to set query type to query model: "
+                                  "failed to get queryType from query model: %s" % (model["queryType"],))
+            query["queryType"] = model["queryType"]
+        for key, default in (("intervalMs", 1000), ("maxDataPoints", 43200)):
+            value = model.get(key)
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or value == 0:
+                model[key] = default
         query["model"] = model
-        query.setdefault("queryType", "")
+        query["queryType"] = str(query.get("queryType") or "")
         rtr = query.get("relativeTimeRange") or {"from": 0, "to": 0}
         query["relativeTimeRange"] = {"from": int(rtr.get("from") or 0), "to": int(rtr.get("to") or 0)}
-        if query.get("datasourceUid") != "__expr__" and query["relativeTimeRange"]["from"] <= query["relativeTimeRange"]["to"]:
+        if query.get("datasourceUid") not in ("__expr__", "-100") and query["relativeTimeRange"]["from"] <= query["relativeTimeRange"]["to"]:
             raise legacy(400, "invalid alert rule: invalid relative time range [From: %ss, To: %ss]"
                          % (query["relativeTimeRange"]["from"], query["relativeTimeRange"]["to"]))
         out_data.append(query)
@@ -73,7 +81,18 @@ def _validate_rule(ctx, body, uid):
         ns = body["notification_settings"]
         if ns.get("receiver") not in set(r["name"] for r in org.receivers):
             raise legacy(400, "invalid alert rule: receiver '%s' does not exist" % ns.get("receiver"))
-        rule["notification_settings"] = copy.deepcopy(ns)
+        # model.Duration pointers: answered in Prometheus' spelling; empty lists are omitted.
+        stored = {}
+        for key, value in ns.items():
+            if value in (None, "", []):
+                continue
+            if key in ("group_wait", "group_interval", "repeat_interval"):
+                try:
+                    value = format_duration(parse_duration(value))
+                except ValueError as err:
+                    raise legacy(400, "invalid alert rule: notification_settings.%s: %s" % (key, err))
+            stored[key] = copy.deepcopy(value)
+        rule["notification_settings"] = stored
     return rule
 
 

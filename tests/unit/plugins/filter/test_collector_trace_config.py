@@ -53,6 +53,21 @@ def test_agent_otelcol_flavour_resource_tags_and_head_sampling():
     assert procs["probabilistic_sampler"] == {"sampling_percentage": 12.3456}
 
 
+def test_jaeger_receivers_share_no_object():
+    """Every receiver has its own security settings: an object shared between two places of the
+    configuration is written as a YAML anchor and alias by some ansible-core versions only."""
+    security = {"tls": {"cert_file": "/c", "key_file": "/k"}, "auth": {"authenticator": "basicauth/otlp"}}
+    result = jaeger_components(dict(JAEGER, otlp_security=security,
+                                    legacy_receivers={"grpc": ":14250", "thrift_http": ":14268", "thrift_compact": ":6831"}))
+    otlp = result["receivers"]["otlp"]["protocols"]
+    legacy = result["receivers"]["jaeger"]["protocols"]
+    secured = [otlp["grpc"], otlp["http"], legacy["grpc"], legacy["thrift_http"]]
+    assert all(r["tls"] == security["tls"] and r["auth"] == security["auth"] for r in secured)
+    assert "tls" not in legacy["thrift_compact"] and "auth" not in legacy["thrift_compact"]
+    objects = [id(r[key]) for r in secured for key in ("tls", "auth")] + [id(security["tls"]), id(security["auth"])]
+    assert len(set(objects)) == len(objects)
+
+
 @pytest.mark.parametrize("settings, message", [
     ("jaeger", "expects a dict of settings, not a str"),
     ({"flavor": "jaeger"}, "the settings lack host_name, tags, sampling_probability, memory_limit_mib, batch_timeout"),
@@ -135,7 +150,8 @@ def test_jaeger_everything_on():
         sampling={"file": "/etc/jaeger/s.json", "default_probability": "0.5", "http_endpoint": "0.0.0.0:5778",
                   "grpc_endpoint": "0.0.0.0:5779"}, metrics_endpoint="[::1]:8888"))
     assert result["receivers"]["otlp"]["protocols"]["grpc"] == {"endpoint": "0.0.0.0:4317", "auth": {"authenticator": "basicauth/otlp"}}
-    assert result["receivers"]["jaeger"] == {"protocols": {"grpc": {"endpoint": "0.0.0.0:14250"}}}
+    # the legacy gRPC receiver takes the OTLP receivers' authentication
+    assert result["receivers"]["jaeger"] == {"protocols": {"grpc": {"endpoint": "0.0.0.0:14250", "auth": {"authenticator": "basicauth/otlp"}}}}
     assert list(result["extensions"]) == ["healthcheckv2", "jaeger_storage", "jaeger_query", "remote_sampling", "basicauth/otlp"]
     assert result["extensions"]["jaeger_storage"]["metric_backends"]["prom_store"]["prometheus"]["endpoint"] == "http://localhost:9090"
     assert result["extensions"]["jaeger_query"]["storage"] == {"traces": "main_store", "metrics": "prom_store"}
@@ -144,7 +160,7 @@ def test_jaeger_everything_on():
     assert pipelines["traces"]["receivers"] == ["otlp", "jaeger"]
     assert pipelines["traces"]["exporters"] == ["jaeger_storage_exporter", "spanmetrics"]
     assert pipelines["metrics/spanmetrics"] == {"receivers": ["spanmetrics"], "exporters": ["prometheus"]}
-    assert result["service"]["telemetry"]["metrics"]["readers"][0]["pull"]["exporter"]["prometheus"] == {"host": "[::1]", "port": 8888}
+    assert result["service"]["telemetry"]["metrics"]["readers"][0]["pull"]["exporter"]["prometheus"] == {"host": "::1", "port": 8888}
 
 
 @pytest.mark.parametrize("settings, message", [

@@ -104,3 +104,41 @@ def test_grafana_refusals(folder):
     folder.fake.inject("PUT", r"/alert-rules/node-down$", 404, None)
     gone = folder.run("grafana_alert_rule", dict(RULE, title="Renamed"))
     assert gone["failed"] and "HTTP 404 (not found)" in gone["msg"] and "alert rule 'node-down' could not be updated" in gone["msg"]
+
+
+# Grafana's AlertQuery.PreSave: a queryType in the model is copied onto the query; intervalMs and
+# maxDataPoints that are missing, not numbers or 0 are replaced by the defaults.
+LOKI = [{"refId": "A", "datasourceUid": "loki", "relativeTimeRange": {"from": 600, "to": 0},
+         "model": {"expr": 'count_over_time({job="x"}[5m])', "queryType": "range", "maxDataPoints": 0, "intervalMs": "15s"}},
+        {"refId": "B", "datasourceUid": "__expr__", "queryType": "", "model": {"type": "reduce", "expression": "A", "reducer": "last"}}]
+ROUTED = dict(RULE, condition="B", data=LOKI, notification_settings={
+    "receiver": "grafana-default-email", "group_by": ["alertname", "grafana_folder"], "group_wait": "60s",
+    "repeat_interval": "240m", "mute_time_intervals": []})
+
+
+def test_what_grafana_rewrites_on_a_rule_is_not_a_change(folder):
+    assert folder.run("grafana_alert_rule", ROUTED)["changed"]
+    rule = stored(folder)
+    assert rule["data"][0]["queryType"] == "range" and rule["data"][0]["model"]["queryType"] == "range"
+    assert rule["data"][0]["model"]["maxDataPoints"] == 43200 and rule["data"][0]["model"]["intervalMs"] == 1000
+    assert rule["notification_settings"] == {"receiver": "grafana-default-email", "group_by": ["alertname", "grafana_folder"],
+                                             "group_wait": "1m", "repeat_interval": "4h"}
+    mark = folder.mark()
+    again = folder.run("grafana_alert_rule", ROUTED, diff=True)
+    assert not again["changed"], again["diff"]
+    assert not folder.run("grafana_alert_rule", ROUTED, check=True)["changed"]
+    assert folder.writes(mark) == []
+    # a real difference is still one
+    retyped = [dict(LOKI[0], model=dict(LOKI[0]["model"], queryType="instant")), LOKI[1]]
+    changed = folder.run("grafana_alert_rule", dict(ROUTED, data=retyped), diff=True)
+    assert changed["changed"] and changed["diff"]["after"]["data"][0]["queryType"] == "instant"
+    assert stored(folder)["data"][0]["queryType"] == "instant"
+
+
+def test_a_query_type_grafana_refuses_fails_in_check_mode_too(folder):
+    bad = [dict(LOKI[0], model=dict(LOKI[0]["model"], queryType=3)), LOKI[1]]
+    mark = folder.mark()
+    for check in (True, False):
+        result = folder.run("grafana_alert_rule", dict(ROUTED, data=bad), check=check)
+        assert result["failed"] and result["msg"] == "alert rule 'node-down': data[0].model.queryType must be a string, got 3 (Grafana refuses it)"
+    assert folder.writes(mark) == []

@@ -108,8 +108,9 @@ def test_provenance_header_on_every_write_and_never_in_the_diff(grafana):
     assert not grafana.run("grafana_contact_point", dict(MM, disable_provenance=True))["changed"]
     # but Grafana refuses api -> none on a real change: a clean failure
     refused = grafana.run("grafana_contact_point", dict(MM, disable_provenance=True, settings={"recipient": "#c"}))
-    assert refused["failed"] and "HTTP 403" in refused["msg"]
-    assert "cannot be changed to 'none'" in refused["msg"]
+    assert refused["failed"] and "HTTP 403 (provenance conflict, not a permission problem" in refused["msg"]
+    assert "cannot be changed to 'none'" in refused["msg"] and "lack the permission" not in refused["msg"]
+    assert "disable_provenance" in refused["msg"] and "contact point 'ops-mm' could not be updated" in refused["msg"]
     grafana.fake.state.legacy_provenance_500 = True
     refused = grafana.run("grafana_contact_point", dict(MM, disable_provenance=True, settings={"recipient": "#c"}))
     assert refused["failed"] and "HTTP 500" in refused["msg"] and "cannot change provenance from 'api' to ''" in refused["msg"]
@@ -141,3 +142,47 @@ def test_deleting_a_referenced_contact_point_fails_cleanly(grafana):
 def test_unknown_type_is_grafanas_error(grafana):
     result = grafana.run("grafana_contact_point", {"uid": "x", "name": "x", "type": "carrier-pigeon", "settings": {}})
     assert result["failed"] and "HTTP 400" in result["msg"] and "invalid receiver type" in result["msg"]
+
+
+def test_unknown_type_fails_in_check_mode_too(grafana):
+    args = {"uid": "x", "name": "x", "type": "carrier-pigeon", "settings": {}}
+    mark = grafana.mark()
+    result = grafana.run("grafana_contact_point", args, check=True)
+    assert result["failed"] and "\n" not in result["msg"]
+    assert result["msg"].startswith("contact point 'x': type 'carrier-pigeon' is not an integration type Grafana knows (known: ")
+    assert "a real run would be refused" in result["msg"]
+    assert grafana.writes(mark) == []
+    # every type Grafana knows still passes check mode, whatever its case
+    for kind in ("LINE", "webex", "prometheus-alertmanager", "teams", "mattermost"):
+        known = grafana.run("grafana_contact_point", {"uid": "y", "name": "y", "type": kind, "settings": {"url": "https://x.example"}},
+                            check=True)
+        assert known["changed"] and not known.get("failed"), (kind, known)
+
+
+def warnings_of(result):
+    return [w for w in result.get("warnings") or [] if "contact point" in w]
+
+
+def test_a_secret_that_cannot_be_applied_warns(grafana):
+    grafana.run("grafana_contact_point", MM)
+    rotated = dict(MM, secure_settings={"url": HOOK2})
+    # an Editor token cannot read the decrypted export: ok, but a warning names the contact point and the secret
+    editor = clean(grafana.run("grafana_contact_point", rotated, auth="editor"), HOOK, HOOK2)
+    assert not editor["changed"] and editor["secrets_compared"] == "presence"
+    assert warnings_of(editor) == [
+        "contact point 'ops-mm': a changed secret in settings.url is not applied: the credentials cannot read the decrypted "
+        "export (organisation Admin needed), so only its presence is compared; use an organisation Admin token or "
+        "secure_update: always to apply a new value"]
+    assert warnings_of(grafana.run("grafana_contact_point", rotated, auth="editor", check=True))
+    # secure_update: on_create says so too, with its own reason
+    on_create = clean(grafana.run("grafana_contact_point", dict(rotated, secure_update="on_create")), HOOK, HOOK2)
+    assert not on_create["changed"] and len(warnings_of(on_create)) == 1
+    assert "contact point 'ops-mm'" in warnings_of(on_create)[0] and "secure_update is on_create" in warnings_of(on_create)[0]
+    assert stored(grafana)["settings"]["url"] == HOOK
+    # no warning when the secrets were really compared, or when the run sends them anyway
+    assert warnings_of(grafana.run("grafana_contact_point", MM)) == []
+    moved = grafana.run("grafana_contact_point", dict(rotated, settings={"recipient": "#other"}), auth="editor")
+    assert moved["changed"] and warnings_of(moved) == [] and stored(grafana)["settings"]["url"] == HOOK2
+    plain = {"uid": "mail", "name": "mail", "type": "email", "settings": {"addresses": "a@example.com"}}
+    grafana.run("grafana_contact_point", plain)
+    assert warnings_of(grafana.run("grafana_contact_point", plain, auth="editor")) == []

@@ -209,3 +209,29 @@ def test_api_export_wrapper_is_unwrapped(grafana):
     wrapped = {"dashboard": {"uid": "w", "title": "Wrapped", "version": 3}, "meta": {"slug": "wrapped"}}
     assert grafana.run("grafana_dashboard", {"dashboard": wrapped})["dashboard"]["uid"] == "w"
     assert not grafana.run("grafana_dashboard", {"dashboard": wrapped})["changed"]
+
+
+def test_check_mode_with_the_folder_created_by_an_earlier_task(grafana):
+    """A play: grafana_folder, then grafana_dashboard into it; in check mode the folder is not there yet."""
+    dashboard = {"uid": "ops-overview", "title": "Ops overview", "panels": []}
+    mark = grafana.mark()
+    folder = grafana.run("grafana_folder", {"uid": "ops", "title": "Ops"}, check=True)
+    assert folder["changed"] and grafana.fake.org(1).folders.get("ops") is None
+    check = grafana.run("grafana_dashboard", {"dashboard": dashboard, "folder_uid": "ops"}, check=True, diff=True)
+    assert not check.get("failed"), check["msg"]
+    assert check["changed"] and check["dashboard"]["action"] == "create" and check["folder_uid"] == "ops"
+    assert check["folders_created"] == [] and check["diff"]["after"]["folder_uid"] == "ops"
+    assert [w for w in check["warnings"] if "folder_uid 'ops' does not exist yet" in w and "earlier task" in w]
+    assert grafana.writes(mark) == []
+    # the real play does what check mode said
+    assert grafana.run("grafana_folder", {"uid": "ops", "title": "Ops"})["changed"]
+    real = grafana.run("grafana_dashboard", {"dashboard": dashboard, "folder_uid": "ops"})
+    assert real["changed"] and real["dashboard"]["action"] == "create" and stored(grafana, "ops-overview")["folder_uid"] == "ops"
+    again = grafana.run("grafana_dashboard", {"dashboard": dashboard, "folder_uid": "ops"}, check=True)
+    assert not again["changed"] and not [w for w in again.get("warnings") or [] if "folder_uid" in w]
+    # a dashboard that exists elsewhere would be moved into the folder still to be created
+    moved = grafana.run("grafana_dashboard", {"dashboard": dashboard, "folder_uid": "later"}, check=True)
+    assert moved["changed"] and moved["dashboard"]["action"] == "update" and moved["folder_uid"] == "later"
+    # without check mode a missing folder still fails, naming it
+    missing = grafana.run("grafana_dashboard", {"dashboard": dashboard, "folder_uid": "later"})
+    assert missing["failed"] and missing["msg"] == "folder_uid 'later' does not exist"

@@ -122,3 +122,47 @@ def test_canonical_form():
         {"receiver": "a", "group_by": [], "continue": False, "routes": []}]}) == {"receiver": "a", "routes": [{}]}
     assert policy.parse_matcher('name!~"a|b"') == ["name", "!~", "a|b"]
     assert policy.parse_matcher("x = y") == ["x", "=", "y"]
+
+
+@pytest.mark.parametrize("tree,message", [
+    ({"receiver": "nobody"}, "the notification policy tree: root names receiver 'nobody', which is not a contact point in Grafana "
+                             "(known: dba, grafana-default-email, ops); a real run would be refused"),
+    ({"receiver": "ops", "routes": [{"receiver": "dba"}, {"object_matchers": [["a", "=", "b"]], "receiver": "ghost"}]},
+     "root.routes[1] names receiver 'ghost'"),
+    ({"receiver": "ops", "routes": [{"receiver": "dba", "routes": [{"matchers": ["x=y"], "mute_time_intervals": ["holidays"]}]}]},
+     "root.routes[0].routes[0].mute_time_intervals names time interval 'holidays', which is not a mute timing in Grafana"),
+])
+def test_check_mode_refuses_what_grafana_refuses(receivers, tree, message):
+    mark = receivers.mark()
+    check = receivers.run("grafana_notification_policy", tree, check=True)
+    assert check["failed"] and message in check["msg"] and "\n" not in check["msg"], check
+    assert receivers.writes(mark) == []
+
+
+def test_the_real_run_refuses_an_unknown_receiver(receivers):
+    real = receivers.run("grafana_notification_policy", {"receiver": "nobody"})
+    assert real["failed"] and "HTTP 400" in real["msg"] and "receiver 'nobody' does not exist" in real["msg"]
+
+
+def test_check_mode_accepts_existing_references(receivers):
+    assert receivers.run("grafana_notification_policy", TREE, check=True)["changed"]
+    receivers.run("grafana_notification_policy", TREE)
+    mark = receivers.mark()
+    assert not receivers.run("grafana_notification_policy", TREE, check=True)["changed"]
+    # nothing would change, so nothing more is read than the tree
+    assert [r["route"] for r in receivers.requests(mark)] == ["/api/v1/provisioning/policies"]
+
+
+def test_check_mode_counts_pending_receivers_as_created(receivers):
+    """A contact point created by an earlier task of the same check run exists only on paper: named in
+    pending_receivers it passes, while a typo beside it still fails."""
+    tree = {"receiver": "mattermost", "routes": [{"receiver": "ops"}]}
+    mark = receivers.mark()
+    plain = receivers.run("grafana_notification_policy", tree, check=True)
+    assert plain["failed"] and "names receiver 'mattermost'" in plain["msg"], plain
+    pending = receivers.run("grafana_notification_policy", dict(tree, pending_receivers=["mattermost"]), check=True)
+    assert not pending.get("failed") and pending["changed"], pending
+    typo = receivers.run("grafana_notification_policy", dict(tree, routes=[{"receiver": "opps"}], pending_receivers=["mattermost"]),
+                         check=True)
+    assert typo["failed"] and "names receiver 'opps'" in typo["msg"], typo
+    assert receivers.writes(mark) == []
