@@ -54,7 +54,7 @@ stage() {  # stage NAME COMMAND...
   [ "$status" = ok ] || remember_failure "$name" "$log" 25
   local took=$(( $(now) - start ))
   echo "=== stage $name: $status in $(fmt $took)"
-  summary+=("$(printf '%-28s %-7s %s' "$name" "$status" "$(fmt $took)")")
+  summary+=("$(printf '%-40s %-7s %s' "$name" "$status" "$(fmt $took)")")
   [ "$status" = ok ]
 }
 
@@ -120,7 +120,7 @@ do_molecule() {
       cat "$logs/$item.log"
       if [ "$status" = 0 ]; then st=ok; else st=FAILED; rc=1; remember_failure "molecule $item" "$logs/$item.log" 40; fi
       echo "=== stage molecule $item: $st in $(fmt $took)"
-      summary+=("$(printf '%-28s %-7s %s' "molecule $item" "$st" "$(fmt $took)")")
+      summary+=("$(printf '%-40s %-7s %s' "molecule $item" "$st" "$(fmt $took)")")
     done
     unset "started[$done_pid]"
     running=$((running - 1))
@@ -200,5 +200,5 @@ fi
 echo
 echo "=== summary"
 printf '%s\n' "${summary[@]}"
-printf '%-28s %-7s %s\n' total "$([ $failed -eq 0 ] && echo ok || echo FAILED)" "$(fmt $total)"
+printf '%-40s %-7s %s\n' total "$([ $failed -eq 0 ] && echo ok || echo FAILED)" "$(fmt $total)"
 exit $failed
