@@ -24,7 +24,8 @@ VARIANTS = {
     # Debian bookworm's 0.25: no url_file for webhooks yet
     "am-b": dict(COMMON, __alertmanager_installed_version="0.25.0", vigil_address="10.0.0.2",
                  alertmanager_cluster_advertise_address="10.0.0.2:9094"),
-    "am-single": {"alertmanager_cluster_group": "", "alertmanager_basic_auth_users": USERS},
+    "am-single": {"alertmanager_cluster_group": "", "alertmanager_basic_auth_users": USERS,
+                  "alertmanager_templates": {"team.pager": "pager text", "oncall": "x"}},
     "am-tls": {"alertmanager_cluster_group": "", "alertmanager_basic_auth_users": USERS,
                "alertmanager_tls_cert": PEM_CERT, "alertmanager_tls_key": PEM_KEY},
     "am-loopback": {"alertmanager_cluster_group": "", "alertmanager_web_listen_address": "127.0.0.1:9093"},
@@ -43,6 +44,7 @@ VARIANTS = {
         {"name": "ops", "webhook_url": "https://mattermost.example.org/hooks/xxxxxxxxxxxxxxxxxxxxxxxxxx"}]),
 }
 DUMP = ["_alertmanager_exec_args", "_alertmanager_secret_files", "_alertmanager_config_files", "_alertmanager_secret_config_files",
+        "_alertmanager_template_contents",
         "_alertmanager_file_contents", "_alertmanager_ready_url", "_alertmanager_unwanted_files"]
 SECRET = "/etc/alertmanager/secrets/receiver-"
 TEMPLATES = ["alertmanager.yml.j2", "vigil.tmpl.j2", "web.yml.j2", "cluster-tls.yml.j2"]
@@ -159,6 +161,17 @@ def test_templates_first_then_the_checked_configuration(rendered):
     assert files[-1]["validate"] == "/usr/local/bin/amtool check-config %s"
     assert files[-1]["secret"] is False
     assert '{{ define "vigil.mattermost.title" }}' in rendered["am-a"]["files"]["vigil.tmpl.j2"]
+
+
+def test_each_template_under_its_own_name(rendered):
+    # A backreference written '\\1' in a folded scalar reached Jinja doubled: every template of
+    # alertmanager_templates went to one file named '\1.tmpl'.
+    dests = [entry["dest"] for entry in rendered["am-single"]["vars"]["_alertmanager_config_files"]]
+    templates = [dest for dest in dests if dest.startswith("/etc/alertmanager/templates/")]
+    assert templates == ["/etc/alertmanager/templates/vigil.tmpl", "/etc/alertmanager/templates/oncall.tmpl",
+                         "/etc/alertmanager/templates/team.pager.tmpl"]
+    contents = rendered["am-single"]["vars"]["_alertmanager_template_contents"]
+    assert contents == {"/etc/alertmanager/templates/team.pager.tmpl": "pager text", "/etc/alertmanager/templates/oncall.tmpl": "x"}
 
 
 @pytest.mark.parametrize("name, message", [
