@@ -58,20 +58,14 @@ def one_line(text, limit=300):
 class AlertmanagerError(ApiError):
     """An HTTP error answer of the Alertmanager API, as one line."""
 
+    SPEAKER = "the server"
+
     def _hint(self):
         return _HINTS.get(self.status, "HTTP error")
 
-    def _message(self):
-        parts = ["%s %s failed with HTTP %s (%s)" % (self.method, self.url, self.status, self._hint())]
+    def _said(self):
         said = one_line(self.server_message)
-        if said and not said.startswith("<"):  # an HTML error page of a proxy says nothing useful
-            parts.append("the server says: %s" % said)
-        if self.context:
-            parts.append(self.context)
-        return "; ".join(parts)
-
-    def with_context(self, context):
-        return AlertmanagerError(self.status, self.method, self.url, self.body, context=context)
+        return "" if said.startswith("<") else said  # an HTML error page of a proxy says nothing useful
 
 
 def check_base_url(url):

@@ -109,18 +109,26 @@ class ApiError(VigilError):
             return PROVENANCE_FILE_HINT if "'file'" in self.server_message else PROVENANCE_HINT
         return _STATUS_HINTS.get(self.status, "HTTP error")
 
+    # Who answered, in the message: a subclass for another API names its server.
+    SPEAKER = "Grafana"
+
+    def _said(self):
+        """What of the server's own message goes into the one-line error."""
+        return self.server_message
+
     def _message(self):
         hint = self._hint()
         parts = ["%s %s failed with HTTP %s (%s)" % (self.method, self.url, self.status, hint)]
-        if self.server_message:
-            parts.append("Grafana says: %s" % self.server_message)
+        said = self._said()
+        if said:
+            parts.append("%s says: %s" % (self.SPEAKER, said))
         if self.context:
             parts.append(self.context)
         return "; ".join(parts)
 
     def with_context(self, context):
-        """The same error with an explanation of what the module was doing."""
-        return ApiError(self.status, self.method, self.url, self.body, context=context)
+        """The same error (of the same class) with an explanation of what the module was doing."""
+        return type(self)(self.status, self.method, self.url, self.body, context=context)
 
     def details(self):
         out = {"status": self.status, "url": self.url, "method": self.method}
