@@ -6,11 +6,10 @@ otel_collector and jaeger roles generate: processors, samplers, pipelines and ex
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 
 from ansible_collections.vigil.observability.plugins.module_utils._address import split_hostport
-from ansible_collections.vigil.observability.plugins.plugin_utils.filter_args import fail as _fail, mapping as _mapping
+from ansible_collections.vigil.observability.plugins.plugin_utils.filter_args import fail as _fail, mapping as _mapping, plain
 
 _AGENT_FLAVORS = ("jaeger", "otelcol")
 _SAMPLING = ("none", "probabilistic", "tail")
@@ -141,13 +140,13 @@ def jaeger_components(settings):
     legacy = _mapping(name, s.get("legacy_receivers"), "legacy_receivers")
     # Each receiver gets its own copy of the security settings: a shared object would be written as a
     # YAML anchor and alias by some ansible-core versions and not by others.
-    receivers = {"otlp": {"protocols": {"grpc": dict({"endpoint": s["otlp_grpc_endpoint"]}, **copy.deepcopy(security)),
-                                        "http": dict({"endpoint": s["otlp_http_endpoint"]}, **copy.deepcopy(security))}}}
+    receivers = {"otlp": {"protocols": {"grpc": dict({"endpoint": s["otlp_grpc_endpoint"]}, **plain(security)),
+                                        "http": dict({"endpoint": s["otlp_http_endpoint"]}, **plain(security))}}}
     if legacy:
         # The legacy gRPC and Thrift HTTP receivers take the OTLP receivers' TLS and authentication
         # (UDP cannot authenticate).
         receivers["jaeger"] = {"protocols": {
-            protocol: dict({"endpoint": address}, **(copy.deepcopy(security) if protocol in LEGACY_SECURED else {}))
+            protocol: dict({"endpoint": address}, **(plain(security) if protocol in LEGACY_SECURED else {}))
             for protocol, address in legacy.items()}}
     query = _mapping(name, s["query"], "query")
     storage = {"traces": s["trace_store"]}

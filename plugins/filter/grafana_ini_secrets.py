@@ -5,11 +5,10 @@
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Mapping
 
-from ansible_collections.vigil.observability.plugins.plugin_utils.filter_args import fail, mapping
+from ansible_collections.vigil.observability.plugins.plugin_utils.filter_args import fail, mapping, plain
 
 NAME = "grafana_ini_secrets"
 
@@ -68,9 +67,9 @@ def grafana_ini_secrets(ini, secrets_dir):
 
     for section, body in ini.items():
         if isinstance(body, Mapping):
-            out[section] = dict((key, move(section, key, copy.deepcopy(value))) for key, value in body.items())
+            out[section] = dict((key, move(section, key, plain(value))) for key, value in body.items())
         else:
-            out[section] = move(None, section, copy.deepcopy(body))
+            out[section] = move(None, section, plain(body))
     return {"ini": out, "files": files}
 
 

@@ -5,10 +5,10 @@
 
 from __future__ import annotations
 
-import copy
 import re
 
 from ansible.errors import AnsibleFilterError
+from ansible_collections.vigil.observability.plugins.plugin_utils.filter_args import plain
 
 # (block, inline key, file key, file suffix): what the Prometheus HTTP client configuration
 # (prometheus/common) can read from a file instead of the configuration. The inline TLS
@@ -71,7 +71,7 @@ def http_secret_files(items, directory, prefix, name_key="name", what="item"):
     for index, item in enumerate(items):
         if not isinstance(item, dict):
             raise AnsibleFilterError("%s #%d is not a mapping" % (what, index + 1))
-        item = copy.deepcopy(dict(item))
+        item = plain(item)
         name = item.get(name_key) or str(index + 1)
         where = "%s '%s'" % (what, name)
         base = "%s/%s%s" % (directory, prefix, _slug(name))

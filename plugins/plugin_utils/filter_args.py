@@ -26,6 +26,20 @@ def mapping(name, value, what):
     return value
 
 
+def plain(value):
+    """A copy of ``value`` made of plain dicts and lists, safe to change in place.
+
+    Use it instead of ``copy.deepcopy`` on filter input: Ansible 2.19 hands filters lazy template
+    containers, and deep-copying those reconstructs every tagged value (seconds for a few scrape
+    configurations). Leaves (strings, numbers) are shared: they are immutable.
+    """
+    if isinstance(value, Mapping):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    return value
+
+
 # --- Reading the inventory's host variables ------------------------------------------------------
 
 _TRUE = ("yes", "on", "true", "1")
