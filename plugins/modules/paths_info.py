@@ -1,0 +1,140 @@
+# -*- coding: utf-8 -*-
+# Copyright: vigil.observability contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: paths_info
+short_description: Read the type, owner, group, mode and SHA-1 of many paths in one call
+version_added: 0.2.0
+description:
+  - Returns what M(ansible.builtin.stat) returns for one path, reduced to what the roles compare, for
+    every path of O(paths) in one round trip to the host.
+  - The collection's roles use it (with the C(vigil.observability.paths_to_change) filter) to run
+    their file, copy and template steps only for the paths that differ from what they would write,
+    so a run that changes nothing costs one call per step instead of one per file. The steps that
+    do run are the real ones, with their check mode, diff and validation.
+  - Reads only; never reports a change.
+author:
+  - vigil.observability maintainers (@vigil)
+options:
+  paths:
+    description: Absolute paths on the host. Symbolic links are not followed.
+    type: list
+    elements: path
+    required: true
+  checksum:
+    description: Compute the SHA-1 of regular files (what M(ansible.builtin.copy) and M(ansible.builtin.template) compare).
+    type: bool
+    default: true
+attributes:
+  check_mode:
+    description: The module only reads, so it does in check mode exactly what it does in a real run.
+    support: full
+  diff_mode:
+    description: Nothing is changed, so there is no diff.
+    support: none
+"""
+
+EXAMPLES = r"""
+- name: Read the configuration files of Prometheus
+  vigil.observability.paths_info:
+    paths:
+      - /etc/prometheus/prometheus.yml
+      - /etc/prometheus/web.yml
+  register: __state
+"""
+
+RETURN = r"""
+paths:
+  description:
+    - One entry per path of O(paths). C(exists) false when nothing is there (the other keys are then absent).
+    - C(type) is C(file), C(directory), C(link) or C(other); C(mode) the permission bits as four octal digits;
+      C(owner) and C(group) the names (the numeric id when the name is unknown); C(checksum) the SHA-1 of a regular file
+      (with O(checksum)), empty when unreadable.
+  returned: always
+  type: dict
+  sample:
+    /etc/prometheus/prometheus.yml:
+      exists: true
+      type: file
+      mode: "0640"
+      owner: root
+      group: prometheus
+      checksum: 2aae6c35c94fcfb415dbe95f408b9ce91ee846ed
+"""
+
+import grp
+import hashlib
+import os
+import pwd
+import stat
+
+from ansible.module_utils.basic import AnsibleModule
+
+
+def _name(lookup, ident):
+    try:
+        return lookup(ident)[0]
+    except KeyError:
+        return str(ident)
+
+
+def _sha1(path):
+    digest = hashlib.sha1()
+    try:
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return ""
+    return digest.hexdigest()
+
+
+def path_state(path, checksum=True):
+    """The entry of ``path`` in the module's result."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return {"exists": False}
+    except NotADirectoryError:
+        return {"exists": False}
+    if stat.S_ISLNK(info.st_mode):
+        kind = "link"
+    elif stat.S_ISDIR(info.st_mode):
+        kind = "directory"
+    elif stat.S_ISREG(info.st_mode):
+        kind = "file"
+    else:
+        kind = "other"
+    entry = {
+        "exists": True,
+        "type": kind,
+        "mode": "%04o" % stat.S_IMODE(info.st_mode),
+        "owner": _name(pwd.getpwuid, info.st_uid),
+        "group": _name(grp.getgrgid, info.st_gid),
+    }
+    if kind == "link":
+        entry["target"] = os.readlink(path)
+    if kind == "file" and checksum:
+        entry["checksum"] = _sha1(path)
+    return entry
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec={
+            "paths": {"type": "list", "elements": "path", "required": True},
+            "checksum": {"type": "bool", "default": True},
+        },
+        supports_check_mode=True,
+    )
+    relative = [p for p in module.params["paths"] if not p.startswith("/")]
+    if relative:
+        module.fail_json(msg="paths_info: paths must be absolute: %s" % ", ".join(relative))
+    module.exit_json(changed=False, paths={p: path_state(p, module.params["checksum"]) for p in module.params["paths"]})
+
+
+if __name__ == "__main__":
+    main()
