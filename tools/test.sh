@@ -92,6 +92,16 @@ do_integration() { "$venv/bin/python" -m pytest -q -m kuma tests/integration; }
 # its containers have fixed names, so its runs never overlap.
 matrix_scenario=${VIGIL_MATRIX_SCENARIO-role_node_exporter}
 matrix_cores=${VIGIL_MATRIX_CORES-$other_cores}
+# The Mitogen scenario (VIGIL_MITOGEN_SCENARIO, empty for none) runs once more, whole, under
+# Mitogen's mitogen_linear strategy and its docker transport (see docs/performance.md), right after
+# its main run in the same job; its verify checks that the modules ran in Mitogen's interpreters.
+mitogen_scenario=${VIGIL_MITOGEN_SCENARIO-role_loki}
+mitogen_run() {
+  local strategies
+  strategies=$("$venv/bin/python" -c 'import ansible_mitogen, os; print(os.path.dirname(ansible_mitogen.__file__) + "/plugins/strategy")') || return 1
+  ANSIBLE_STRATEGY_PLUGINS=$strategies ANSIBLE_STRATEGY=mitogen_linear VIGIL_TEST_CONNECTION=docker VIGIL_TEST_MITOGEN=true \
+    molecule test -s "$1"
+}
 do_molecule() {
   eval "$(python3 tools/test_env.py)" || return 1
   local scenarios=${VIGIL_SCENARIOS:-$(python3 tools/test_env.py --scenarios)}
@@ -122,12 +132,15 @@ do_molecule() {
     if [ "$scenario" = "$matrix_scenario" ]; then
       for core in $matrix_cores; do job+="+$scenario@$core"; done
     fi
+    if [ "$scenario" = "$mitogen_scenario" ]; then job+="+$scenario@mitogen"; fi
     if [ "$running" -ge "$jobs" ]; then finish_one; fi
     (
       for item in ${job//+/ }; do
         now > "$logs/$item.start"
         if [ "$item" = "${item%@*}" ]; then
           molecule test -s "$item" > "$logs/$item.log" 2>&1
+        elif [ "${item#*@}" = mitogen ]; then
+          mitogen_run "${item%@*}" > "$logs/$item.log" 2>&1
         else
           { tools/matrix.sh prepare "${item#*@}" &&
             tools/matrix.sh run "${item#*@}" molecule test -s "${item%@*}"; } > "$logs/$item.log" 2>&1
