@@ -1,21 +1,26 @@
 # Copyright: vigil.observability contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Benchmark of the whole stack: converge and no-op re-runs of the lab topology, and fleet scaling.
+"""Benchmark of the whole stack: converge and no-op re-runs of the lab topology, and fleet cost.
 
-Prints tables; it is not a timed test and asserts nothing. What it measures:
-1. the lab topology (1 server + 2 clients, the lab inventory's group variables): first converge
-   of site.yml with the main ansible-core, then the no-op re-run (changed=0 expected) under every
-   ansible-core of the support window (tools/matrix.sh: lowest, main, newest) and over both
-   connections: `docker exec` (the lab's inventory) and SSH (tools/ssh_access.yml turns OpenSSH on
-   with a key made for this run, tools/ssh_inventory.py writes the inventory; ControlPersist and
-   pipelining from ansible.cfg);
-2. fleet scaling: the client tier (playbooks/client.yml) converged on 1, 4 and 10 fresh client
-   containers against one converged server, with the ratio to 1 client.
+Prints tables; it is not a timed test and asserts nothing. For every run it reports the wall time,
+the controller CPU (user + sys of the whole ansible-playbook process tree, which does not depend
+on how many CPUs the machine has), the tasks each host ran (ok + skipped, from a callback in
+benchmarks/stack/callback_plugins) and the artifact downloads (get_url tasks that ran).
+
+1. The lab topology (1 server + 2 clients, the lab inventory's group variables): the first
+   converge of site.yml, then the no-op re-run (changed=0 expected) with stock Ansible and with
+   Mitogen (mitogen_linear, its docker transport), then with the other ansible-cores of the
+   support window (tools/matrix.sh) and over SSH (tools/ssh_access.yml, ControlPersist and
+   pipelining from ansible.cfg).
+2. Fleet cost: the client tier (playbooks/client.yml) converged on 1, 4 and 10 fresh client
+   containers against the converged server, each time with an empty controller cache (so the
+   downloads show that an artifact is fetched once per controller, not per host), then its no-op
+   re-run; CPU and tasks per client host.
 
 Containers are created with tools/containers.yml and removed at the end. Artifacts come from the
 local test mirror unless VIGIL_TEST_ARTIFACTS=upstream. Run: `python3 benchmarks/stack/run.py`
 after `make test-quick` (or any make target that set up .venv), from the repository root;
-`--cores 2.19 --fleet ""` for the main ansible-core alone and no fleet.
+`--cores 2.19 --no-ssh` for the main ansible-core alone over docker, `--fleet ""` for no fleet.
 """
 from __future__ import annotations
 
@@ -23,6 +28,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -30,6 +36,11 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 NETWORK = "vigil-bench"
+
+
+def cpu_children():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def sh(cmd, env=None, log=None):
@@ -94,11 +105,46 @@ def ssh_inventory(workdir, inv, hosts, env, log):
     return path
 
 
+def playbook(cmd, env, log, hosts):
+    """Run an ansible-playbook command; wall seconds, controller CPU seconds, per-host counts, changed."""
+    counts_file = os.path.join(os.path.dirname(log), "counts.json")
+    run_env = dict(env, VIGIL_BENCH_COUNTS=counts_file, ANSIBLE_CALLBACKS_ENABLED="vigil_bench_counts",
+                   ANSIBLE_CALLBACK_PLUGINS=os.path.join(ROOT, "benchmarks", "stack", "callback_plugins"))
+    if os.path.exists(counts_file):
+        os.unlink(counts_file)
+    cpu = cpu_children()
+    took, out = sh(cmd, env=run_env, log=log)
+    cpu = cpu_children() - cpu
+    counts = {}
+    if os.path.exists(counts_file):
+        with open(counts_file, encoding="utf-8") as handle:
+            counts = json.load(handle)
+    return {"wall": took, "cpu": cpu, "counts": counts, "changed": changed(out), "hosts": hosts}
+
+
+def tasks(run, host):
+    entry = run["counts"].get(host, {})
+    return entry.get("ok", 0) + entry.get("skipped", 0)
+
+
+def downloads(run):
+    return sum(entry.get("downloads", 0) for entry in run["counts"].values())
+
+
+def mitogen_env(env):
+    """The environment of a Mitogen run: its mitogen_linear strategy from the venv."""
+    out = subprocess.run([os.path.join(ROOT, ".venv", "bin", "python"), "-c",
+                          "import ansible_mitogen, os; print(os.path.dirname(ansible_mitogen.__file__))"],
+                         text=True, capture_output=True, check=True).stdout.strip()
+    return dict(env, ANSIBLE_STRATEGY="mitogen_linear", ANSIBLE_STRATEGY_PLUGINS=out + "/plugins/strategy")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--fleet", default="1,4,10", help="client counts for the scaling runs (empty: none)")
+    parser.add_argument("--fleet", default="1,4,10", help="client counts for the fleet runs (empty: none)")
     parser.add_argument("--cores", default="2.16,2.19,2.21",
-                        help="ansible-core versions of tools/matrix.sh for the no-op re-runs")
+                        help="ansible-core versions of tools/matrix.sh for the no-op re-runs (2.19 is the venv's)")
+    parser.add_argument("--no-ssh", action="store_true", help="no no-op re-runs over SSH")
     args = parser.parse_args()
     env = dict(os.environ)
     env["PATH"] = os.path.join(ROOT, ".venv", "bin") + os.pathsep + env["PATH"]
@@ -120,37 +166,46 @@ def main():
     cores = [c.strip() for c in args.cores.split(",") if c.strip()]
     versions = {}
     for core in cores:
-        sh(["tools/matrix.sh", "prepare", core], env=env)
-        _took, out = sh(controller(core) + ["ansible", "--version"], env=env)
+        if core != "2.19":
+            sh(["tools/matrix.sh", "prepare", core], env=env)
+        _took, out = sh((controller(core) if core != "2.19" else []) + ["ansible", "--version"], env=env)
         versions[core] = out.splitlines()[0].strip()
     server = "bench-server"
-    all_clients = ["bench-client-%d" % i for i in range(1, max(fleet + [2]) + 1)]
-    lab_clients = all_clients[:2]
-    rows = []
-    everything = [server] + all_clients
+    lab_clients = ["bench-client-1", "bench-client-2"]
+    lab = []
+    fleet_rows = []
+    everything = [server] + lab_clients
     try:
         containers([server] + lab_clients, "present", workdir, env)
         inv = inventory(workdir, server, lab_clients)
+        hosts = [server] + lab_clients
         sh(["ansible-playbook", "-i", inv, "tools/lab_prepare.yml", "-e", "@" + varsfile], env=dict(env, VIGIL_ROOT=ROOT), log=log)
-        first, _out = sh(["ansible-playbook", "-i", inv, "site.yml", "-e", "@" + varsfile], env=env, log=log)
-        rows.append(("lab converge (1 server + 2 clients)", "2.19", "docker", first, ""))
-        over_ssh = ssh_inventory(workdir, inv, [server] + lab_clients, env, log)
+        site = ["ansible-playbook", "-i", inv, "site.yml", "-e", "@" + varsfile]
+        lab.append(("converge", "2.19", "docker", playbook(site, env, log, hosts)))
+        lab.append(("no-op", "2.19", "docker", playbook(site, env, log, hosts)))
+        lab.append(("no-op", "2.19", "mitogen", playbook(site + ["-e", "ansible_connection=docker"], mitogen_env(env), log, hosts)))
+        over_ssh = None if args.no_ssh else ssh_inventory(workdir, inv, hosts, env, log)
         for core in cores:
-            for transport, extra in (("docker", []), ("ssh", ["-i", over_ssh])):
-                took, out = sh(controller(core) + ["ansible-playbook", "-i", inv] + extra + ["site.yml", "-e", "@" + varsfile],
-                               env=env, log=log)
-                rows.append(("lab no-op re-run", core, transport, took, "changed=%d" % changed(out)))
-        base = None
+            for transport, extra in (("docker", []), ("ssh", ["-i", over_ssh] if over_ssh else None)):
+                if extra is None or (core == "2.19" and transport == "docker"):
+                    continue
+                cmd = (controller(core) if core != "2.19" else []) + ["ansible-playbook", "-i", inv] + extra + ["site.yml", "-e", "@" + varsfile]
+                run = playbook(cmd, env, log, hosts)
+                if core == "2.21":
+                    run["cpu"] = None  # tools/matrix.sh runs this controller in a container: its CPU is not counted here
+                lab.append(("no-op", core, transport, run))
         for count in fleet:
-            # fresh clients for every fleet size: the client tier converges from scratch
+            # Fresh clients and an empty controller cache for every fleet size.
             fresh = ["bench-fleet%d-%d" % (count, i) for i in range(1, count + 1)]
             everything += fresh
             containers(fresh, "present", workdir, env)
             inv = inventory(workdir, server, fresh)
-            took, _out = sh(["ansible-playbook", "-i", inv, "playbooks/client.yml", "-e", "@" + varsfile],
-                            env=env, log=log)
-            base = base or took
-            rows.append(("client tier, %2d fresh clients" % count, "2.19", "docker", took, "x%.2f of 1 client" % (took / base)))
+            cache = os.path.join(workdir, "cache-%d" % count)
+            fleet_env = dict(env, XDG_CACHE_HOME=cache)
+            client = ["ansible-playbook", "-i", inv, "playbooks/client.yml", "-e", "@" + varsfile]
+            first = playbook(client, fleet_env, log, fresh)
+            again = playbook(client, fleet_env, log, fresh)
+            fleet_rows.append((count, first, again))
             containers(fresh, "absent", workdir, env)
     finally:
         containers(everything, "absent", workdir, env)
@@ -158,9 +213,24 @@ def main():
     for core in cores:
         print("ansible-core %s: %s" % (core, versions[core]))
     print()
-    print("%-36s %-6s %-7s %9s  %s" % ("run", "core", "via", "seconds", "note"))
-    for name, core, transport, seconds, note in rows:
-        print("%-36s %-6s %-7s %9.1f  %s" % (name, core, transport, seconds, note))
+    print("Lab (1 server + 2 clients), site.yml")
+    print("| run | core | via | wall s | controller CPU s | changed | tasks server | tasks per client | downloads |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name, core, via, run in lab:
+        per_client = sum(tasks(run, c) for c in lab_clients) / len(lab_clients)
+        cpu = "-" if run["cpu"] is None else "%.1f" % run["cpu"]
+        print("| %s | %s | %s | %.1f | %s | %d | %d | %.0f | %d |" % (
+            name, core, via, run["wall"], cpu, run["changed"], tasks(run, server), per_client, downloads(run)))
+    if fleet_rows:
+        print()
+        print("Fleet: client tier on N fresh clients (empty controller cache), then its no-op re-run")
+        print("| clients | converge wall s | converge CPU s per client | downloads | no-op wall s | no-op CPU s per client | no-op tasks per client | no-op changed |")
+        print("|---|---|---|---|---|---|---|---|")
+        for count, first, again in fleet_rows:
+            per_client = sum(tasks(again, c) for c in again["hosts"]) / count
+            print("| %d | %.1f | %.2f | %d | %.1f | %.2f | %.0f | %d |" % (
+                count, first["wall"], first["cpu"] / count, downloads(first), again["wall"], again["cpu"] / count,
+                per_client, again["changed"]))
     print("(log: %s)" % log)
 
 
