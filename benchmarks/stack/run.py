@@ -224,7 +224,8 @@ def main():
     if fleet_rows:
         print()
         print("Fleet: client tier on N fresh clients (empty controller cache), then its no-op re-run")
-        print("| clients | converge wall s | converge CPU s per client | downloads | no-op wall s | no-op CPU s per client | no-op tasks per client | no-op changed |")
+        print("| clients | converge wall s | converge CPU s per client | downloads | no-op wall s"
+              " | no-op CPU s per client | no-op tasks per client | no-op changed |")
         print("|---|---|---|---|---|---|---|---|")
         for count, first, again in fleet_rows:
             per_client = sum(tasks(again, c) for c in again["hosts"]) / count

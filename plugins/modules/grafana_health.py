@@ -42,16 +42,10 @@ options:
     choices: [fail, warn]
     default: fail
 extends_documentation_fragment:
+  - vigil.observability._read_only
   - vigil.observability._grafana
   - vigil.observability._grafana.wait
   - vigil.observability._transport
-attributes:
-  check_mode:
-    description: The module only reads, so it does in check mode exactly what it does in a real run.
-    support: full
-  diff_mode:
-    description: Nothing is changed, so there is no diff.
-    support: none
 notes:
   - C(/api/health) needs no credentials; O(datasources) needs a user or token allowed to query them
     (a Viewer is enough). HTTP 401 and 403 on a data source check fail the task whatever O(datasource_failure) says.

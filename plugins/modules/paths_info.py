@@ -28,13 +28,8 @@ options:
     description: Compute the SHA-1 of regular files (what M(ansible.builtin.copy) and M(ansible.builtin.template) compare).
     type: bool
     default: true
-attributes:
-  check_mode:
-    description: The module only reads, so it does in check mode exactly what it does in a real run.
-    support: full
-  diff_mode:
-    description: Nothing is changed, so there is no diff.
-    support: none
+extends_documentation_fragment:
+  - vigil.observability._read_only
 """
 
 EXAMPLES = r"""

@@ -31,17 +31,9 @@ options:
     type: bool
     default: false
 extends_documentation_fragment:
+  - vigil.observability._read_only
   - vigil.observability._uptime_kuma
   - vigil.observability._transport
-attributes:
-  check_mode:
-    description:
-      - The module only reads; it runs the same in check mode.
-    support: full
-  diff_mode:
-    description:
-      - Nothing changes, so there is no diff.
-    support: none
 seealso:
   - module: vigil.observability.uptime_kuma_monitor
 """
