@@ -5,11 +5,10 @@
 
 from __future__ import annotations
 
-import hashlib
-import os
 import re
 from collections.abc import Mapping
 
+from ansible.utils.hashing import checksum as controller_checksum
 from ansible_collections.vigil.observability.plugins.plugin_utils.filter_args import fail
 
 _OCTAL = re.compile(r"^0?[0-7]{3,4}$")
@@ -25,16 +24,6 @@ def _mode(value):
     if not _OCTAL.match(text):
         return None
     return "%04o" % int(text, 8)
-
-
-def _local_sha1(path):
-    if not os.path.isfile(path):
-        return None
-    digest = hashlib.sha1()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _differs(item, have, want_type, checksum, owner, group, mode):
@@ -85,7 +74,8 @@ def paths_to_change(items, state, checksums=None, path_key="dest", kind="file", 
             if checksums is not None:
                 checksum = checksums[index]
             elif local_src:
-                checksum = _local_sha1(str(item.get("src") or ""))
+                # What the copy action compares: None for a missing file or a directory.
+                checksum = controller_checksum(str(item.get("src") or ""))
         if _differs(item, state.get(str(item[path_key])), kind, checksum, owner, group, mode):
             out.append(item)
     return out

@@ -46,13 +46,12 @@ _raw:
   elements: str
 """
 
-import hashlib
 from collections.abc import Mapping
 
 from ansible.errors import AnsibleLookupError
-from ansible.module_utils.common.text.converters import to_bytes
 from ansible.plugins.loader import lookup_loader
 from ansible.plugins.lookup import LookupBase
+from ansible.utils.hashing import checksum_s
 
 
 class LookupModule(LookupBase):
@@ -69,5 +68,6 @@ class LookupModule(LookupBase):
             src = str(item["src"])
             path = src if src.startswith("/") or not base else base + "/" + src
             rendered = template.run([path], variables, template_vars={"item": item}, convert_data=False)[0]
-            sums.append(hashlib.sha1(to_bytes(rendered, errors="surrogate_or_strict")).hexdigest())
+            # The checksum the template action compares with the file on the host.
+            sums.append(checksum_s(rendered))
         return sums
