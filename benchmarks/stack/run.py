@@ -86,9 +86,15 @@ def changed(output):
     return sum(int(n) for n in re.findall(r"changed=(\d+)", output))
 
 
+# The ansible-core of .venv (requirements/test.txt), run directly so that its CPU is counted, and
+# the one tools/matrix.sh runs in a container (its CPU is not counted here).
+MAIN_CORE = "2.19"
+CONTAINER_CORE = "2.21"
+
+
 def controller(core):
-    """The command prefix that runs a program with ansible-core ``core`` (tools/matrix.sh)."""
-    return ["tools/matrix.sh", "run", core]
+    """The command prefix that runs a program with ansible-core ``core``: none for the main one, else tools/matrix.sh."""
+    return [] if core == MAIN_CORE else ["tools/matrix.sh", "run", core]
 
 
 def ssh_inventory(workdir, inv, hosts, env, log):
@@ -166,9 +172,9 @@ def main():
     cores = [c.strip() for c in args.cores.split(",") if c.strip()]
     versions = {}
     for core in cores:
-        if core != "2.19":
+        if core != MAIN_CORE:
             sh(["tools/matrix.sh", "prepare", core], env=env)
-        _took, out = sh((controller(core) if core != "2.19" else []) + ["ansible", "--version"], env=env)
+        _took, out = sh(controller(core) + ["ansible", "--version"], env=env)
         versions[core] = out.splitlines()[0].strip()
     server = "bench-server"
     lab_clients = ["bench-client-1", "bench-client-2"]
@@ -181,18 +187,18 @@ def main():
         hosts = [server] + lab_clients
         sh(["ansible-playbook", "-i", inv, "tools/lab_prepare.yml", "-e", "@" + varsfile], env=dict(env, VIGIL_ROOT=ROOT), log=log)
         site = ["ansible-playbook", "-i", inv, "site.yml", "-e", "@" + varsfile]
-        lab.append(("converge", "2.19", "docker", playbook(site, env, log, hosts)))
-        lab.append(("no-op", "2.19", "docker", playbook(site, env, log, hosts)))
-        lab.append(("no-op", "2.19", "mitogen", playbook(site + ["-e", "ansible_connection=docker"], mitogen_env(env), log, hosts)))
+        lab.append(("converge", MAIN_CORE, "docker", playbook(site, env, log, hosts)))
+        lab.append(("no-op", MAIN_CORE, "docker", playbook(site, env, log, hosts)))
+        lab.append(("no-op", MAIN_CORE, "mitogen", playbook(site + ["-e", "ansible_connection=docker"], mitogen_env(env), log, hosts)))
         over_ssh = None if args.no_ssh else ssh_inventory(workdir, inv, hosts, env, log)
         for core in cores:
             for transport, extra in (("docker", []), ("ssh", ["-i", over_ssh] if over_ssh else None)):
-                if extra is None or (core == "2.19" and transport == "docker"):
+                if extra is None or (core == MAIN_CORE and transport == "docker"):
                     continue
-                cmd = (controller(core) if core != "2.19" else []) + ["ansible-playbook", "-i", inv] + extra + ["site.yml", "-e", "@" + varsfile]
+                cmd = controller(core) + ["ansible-playbook", "-i", inv] + extra + ["site.yml", "-e", "@" + varsfile]
                 run = playbook(cmd, env, log, hosts)
-                if core == "2.21":
-                    run["cpu"] = None  # tools/matrix.sh runs this controller in a container: its CPU is not counted here
+                if core == CONTAINER_CORE:
+                    run["cpu"] = None
                 lab.append(("no-op", core, transport, run))
         for count in fleet:
             # Fresh clients and an empty controller cache for every fleet size.
