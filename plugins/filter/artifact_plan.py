@@ -20,23 +20,10 @@ from ansible_collections.vigil.observability.plugins.filter.cache_dir import cac
 from ansible_collections.vigil.observability.plugins.filter.go_arch import go_arch
 
 _SHA256 = re.compile(r"^sha256:[0-9a-fA-F]{64}$")
-_DEFAULTS = {
-    "checksum": "",
-    "checksum_url": "",
-    "checksum_format": "sums",
-    "source": "controller",
-    "local_archive": "",
-    "mirror": "",
-    "cache_dir": "",
-    "remote_cache_root": "/var/cache/vigil.observability",
-    "arch_style": "go",
-    "strip_components": 1,
-    "binaries": [],
-    "bin_dir": "/usr/local/bin",
-    "extra_files": [],
-    "tree": {},
-    "file": "",
-}
+# Every input the install entry point passes (the role's defaults and vars hold their values).
+_INPUTS = ("name", "version", "url", "checksum", "checksum_url", "checksum_format", "source", "local_archive", "mirror",
+           "cache_dir", "remote_cache_root", "arch_style", "strip_components", "binaries", "bin_dir", "extra_files", "tree",
+           "file")
 
 
 def _text(value):
@@ -78,8 +65,8 @@ def _problems(spec, name):
 def artifact_plan(spec, architecture, parent_roles):
     """The install plan (the ``__artifact_job`` fact) of ``spec`` for a host of ``architecture``.
 
-    ``spec`` maps the ``_artifact_*`` inputs without their prefix (``name``, ``version``, ``url``,
-    ``checksum``, ...; missing optional ones take the role's defaults); ``parent_roles`` is
+    ``spec`` maps every ``_artifact_*`` input of the install entry point without its prefix
+    (``name``, ``version``, ``url``, ``checksum``, ...: ``_INPUTS``); ``parent_roles`` is
     ``ansible_parent_role_names`` (the first is the calling role, which the play's fetch step uses
     to find the artifacts of the same role on every host).
     """
@@ -87,10 +74,9 @@ def artifact_plan(spec, architecture, parent_roles):
         raise AnsibleFilterError("artifact_plan: expected a mapping of _artifact inputs, got %s" % type(spec).__name__)
     if not parent_roles:
         raise AnsibleFilterError("_artifact is internal: include it from a role with tasks_from: install.yml")
-    for required in ("name", "version", "url"):
-        if required not in spec:
-            raise AnsibleFilterError("artifact_plan: the input '%s' is missing" % required)
-    spec = dict(_DEFAULTS, **{k: v for k, v in spec.items() if v is not None})
+    missing = [key for key in _INPUTS if key not in spec]
+    if missing:
+        raise AnsibleFilterError("artifact_plan: the input(s) %s are missing" % ", ".join(missing))
     name = _text(spec["name"])
     problems = _problems(spec, name)
     if problems:
@@ -120,11 +106,17 @@ def artifact_plan(spec, architecture, parent_roles):
 
     tree = dict(spec["tree"] or {})
     if tree:
-        tree.setdefault("transfer", "unarchive")
-        tree["transfer"] = tree["transfer"] or "unarchive"
+        tree["transfer"] = tree.get("transfer") or "unarchive"
         if tree.get("creates"):
             tree["creates"] = _text(tree["creates"]).replace("{arch}", arch)
     unpacked = cache + "/unpacked/"
+    if tree.get("transfer") == "copy":
+        # What tree.yml and tree_copy.yml use: the source directory in the cache, the version file,
+        # the group and mode of the copied files.
+        tree["copy_src"] = unpacked + (_text(tree.get("src")).strip("/") + "/").lstrip("/")
+        tree["version_path"] = tree["dest"].rstrip("/") + "/" + (_text(tree.get("version_file")) or ".vigil-version")
+        tree["group"] = _text(tree.get("group")) or "root"
+        tree["mode"] = _text(tree.get("mode")) or "u=rwX,g=rX,o=rX"
     bin_dir = _text(spec["bin_dir"]).rstrip("/")
     binaries = [
         {"src": _text(item["src"]).replace("{arch}", arch), "dest": bin_dir + "/" + _text(item["dest"])}

@@ -2,19 +2,37 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 from __future__ import annotations
 
+import os
+
 import pytest
+import yaml
 
 from ansible.errors import AnsibleFilterError
-from ansible_collections.vigil.observability.plugins.filter.artifact_plan import artifact_plan
+from ansible_collections.vigil.observability.plugins.filter.artifact_plan import _INPUTS, artifact_plan
 
 URL = "https://github.com/prometheus/prometheus/releases/download/v2.53.3/prometheus-2.53.3.linux-{arch}.tar.gz"
 SUMS = "https://github.com/prometheus/prometheus/releases/download/v2.53.3/sha256sums.txt"
 DIGEST = "ab" * 32
 
 
+ROLE = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "roles", "_artifact")
+
+
+def _role_values():
+    """The install inputs as the role gives them: its defaults and vars, without the prefix."""
+    values = {}
+    for name in ("defaults", "vars"):
+        with open(os.path.join(ROLE, name, "main.yml"), encoding="utf-8") as handle:
+            values.update((k[len("_artifact_"):], v) for k, v in (yaml.safe_load(handle) or {}).items()
+                          if k.startswith("_artifact_"))
+    values["mirror"] = ""  # the default reads vigil_artifact_mirror, which these tests leave unset
+    return values
+
+
 def spec(**over):
-    base = {"name": "prometheus", "version": "2.53.3", "url": URL, "checksum_url": SUMS,
-            "binaries": [{"src": "prometheus", "dest": "prometheus"}, {"src": "promtool", "dest": "promtool"}]}
+    base = {k: v for k, v in _role_values().items() if k in _INPUTS}
+    base.update({"name": "prometheus", "version": "2.53.3", "url": URL, "checksum_url": SUMS,
+                 "binaries": [{"src": "prometheus", "dest": "prometheus"}, {"src": "promtool", "dest": "promtool"}]})
     base.update(over)
     return base
 
@@ -111,7 +129,22 @@ def test_every_problem_in_one_message():
 def test_copy_tree_needs_no_creates_and_internal_use_only():
     job = artifact_plan(spec(tree={"dest": "/var/lib/grafana/plugins/x", "transfer": "copy"}), "x86_64", ["r"])
     assert job["tree"]["transfer"] == "copy" and job["links"][0]["src"] == "/var/lib/grafana/plugins/x/prometheus"
+    assert job["tree"]["copy_src"] == job["cache"] + "/unpacked/"
+    assert job["tree"]["version_path"] == "/var/lib/grafana/plugins/x/.vigil-version"
+    assert (job["tree"]["group"], job["tree"]["mode"]) == ("root", "u=rwX,g=rX,o=rX")
+    tree = {"dest": "/p/x/", "transfer": "copy", "src": "/dist/", "version_file": "VERSION", "group": "grafana", "mode": "0640"}
+    job = artifact_plan(spec(tree=tree), "x86_64", ["r"])
+    assert job["tree"]["copy_src"] == job["cache"] + "/unpacked/dist/"
+    assert (job["tree"]["version_path"], job["tree"]["group"], job["tree"]["mode"]) == ("/p/x/VERSION", "grafana", "0640")
     with pytest.raises(AnsibleFilterError, match="_artifact is internal"):
         artifact_plan(spec(), "x86_64", [])
     with pytest.raises(AnsibleFilterError, match="no release files|architecture"):
         artifact_plan(spec(), "sparc64", ["r"])
+
+
+def test_every_input_is_required():
+    incomplete = spec()
+    del incomplete["bin_dir"], incomplete["tree"]
+    with pytest.raises(AnsibleFilterError, match="the input.s. bin_dir, tree are missing"):
+        artifact_plan(incomplete, "x86_64", ["r"])
+    assert set(spec()) == set(_INPUTS)
