@@ -32,6 +32,9 @@ VARIANTS = {
     "am-open": {"alertmanager_cluster_group": "", "alertmanager_allow_unauthenticated": True},
     "bad-empty": dict(PROTECTED, alertmanager_mattermost_receivers=[{"name": "ops", "webhook_url": ""}]),
     "bad-duplicate": dict(PROTECTED, alertmanager_receivers=[{"name": "default"}, {"name": "default"}]),
+    "bad-receiver-files": dict(PROTECTED, alertmanager_mattermost_receivers=[{"name": "ops team", "webhook_url": "https://mm.example/hooks/x"}],
+                               alertmanager_webhook_receivers=[{"name": "ops_team", "webhook_url": "https://hooks.example/y"}]),
+    "bad-url-scheme": dict(PROTECTED, alertmanager_webhook_receivers=[{"name": "hook", "webhook_url": "hooks.example/am-render-pw"}]),
     "bad-group": dict(PROTECTED, alertmanager_cluster_group="alertmanagers"),
     "bad-web-open": dict(CLUSTER_TLS, alertmanager_cluster_group=""),
     "bad-cluster-open": {"alertmanager_basic_auth_users": USERS},
@@ -164,6 +167,9 @@ def test_templates_first_then_the_checked_configuration(rendered):
 @pytest.mark.parametrize("name, message", [
     ("bad-empty", r"receiver\(s\) ops need a non-empty webhook_url"),
     ("bad-duplicate", r"duplicate receiver name\(s\) default"),
+    ("bad-receiver-files", r"receivers 'ops team' \(alertmanager_mattermost_receivers\) and 'ops_team' \(alertmanager_webhook_receivers\) "
+                           r"would share the secret file /etc/alertmanager/secrets/receiver-ops_team.webhook_url"),
+    ("bad-url-scheme", r"^alertmanager_webhook_receivers\[hook\].webhook_url is not an http:// or https:// URL with a host"),
     ("bad-group", r"inventory group 'alertmanagers' does not exist"),
     ("bad-web-open", r"alertmanager_web_listen_address listens on :9093 without authentication.*alertmanager_basic_auth_users"),
     ("bad-cluster-open", r"the cluster \(alertmanager_cluster_listen_address\) listens on bad-cluster-open:9094 without authentication"),
