@@ -43,9 +43,10 @@ prepare_venv() {
   local want; want=$(sha256sum "$req" | cut -d' ' -f1)
   [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
   if [ "$(cat "$venv/.requirements.sha256" 2>/dev/null)" != "$want" ]; then
-    "$venv/bin/pip" install --quiet --upgrade pip && "$venv/bin/pip" install --quiet -r "$req"
+    "$venv/bin/pip" install --quiet --upgrade pip && "$venv/bin/pip" install --quiet -r "$req" || return 1
     echo "$want" > "$venv/.requirements.sha256"
   fi
+  # ansible.cfg resolves vigil.observability.* from ./collections: link the checkout there.
   mkdir -p collections/ansible_collections/vigil
   ln -sfn ../../.. collections/ansible_collections/vigil/observability
   "$venv/bin/ansible" --version | sed -n 1p

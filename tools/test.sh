@@ -8,7 +8,8 @@
 #                              molecule; sanity-main: sanity with the main ansible-core)
 #
 # The support window (tools/matrix.sh): the main ansible-core (.venv) runs everything; sanity runs
-# under the lowest and the newest, the unit tier and one Molecule scenario under all three.
+# under the lowest and the newest ($other_cores below), the unit tier and one Molecule scenario
+# under all three.
 #
 # The pytest tiers: unit (tests/unit: pure Python), render (tests/render, marker render: the
 # roles through ansible-playbook), integration (tests/integration, marker kuma: the uptime_kuma_*
@@ -26,6 +27,8 @@ export ANSIBLE_CONFIG="$root/ansible.cfg"
 export PY_COLORS=0 ANSIBLE_FORCE_COLOR=0 ANSIBLE_NOCOLOR=1 NO_COLOR=1
 cache="$root/.cache"
 mkdir -p "$cache"
+# The lowest and the newest ansible-core of the support window, beside the main one (.venv).
+other_cores="2.16 2.21"
 
 declare -a summary=()
 declare -a failure_tails=()
@@ -54,29 +57,17 @@ stage() {  # stage NAME COMMAND...
   [ "$status" = ok ] || remember_failure "$name" "$log" 25
   local took=$(( $(now) - start ))
   echo "=== stage $name: $status in $(fmt $took)"
-  summary+=("$(printf '%-28s %-7s %s' "$name" "$status" "$(fmt $took)")")
+  summary+=("$(printf '%-40s %-7s %s' "$name" "$status" "$(fmt $took)")")
   [ "$status" = ok ]
 }
 
 # --- stages ----------------------------------------------------------------
 
 do_setup() {
-  if [ ! -x "$venv/bin/python" ]; then
-    python3 -m venv "$venv" || return 1
-  fi
+  # The main ansible-core's venv, the same way as the other cores' (tools/matrix.sh).
+  tools/matrix.sh prepare 2.19 || return 1
   # `python3` was looked up before .venv/bin existed: forget that, so python3 is the venv's.
   hash -r
-  local stamp="$venv/.requirements.sha256"
-  local want; want=$(sha256sum requirements/test.txt | cut -d' ' -f1)
-  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-    "$venv/bin/pip" install --quiet --upgrade pip && \
-    "$venv/bin/pip" install --quiet -r requirements/test.txt || return 1
-    echo "$want" > "$stamp"
-  fi
-  # ansible.cfg resolves vigil.observability.* from ./collections: link the checkout there.
-  mkdir -p collections/ansible_collections/vigil
-  ln -sfn ../../.. collections/ansible_collections/vigil/observability
-  ansible --version | sed -n 1p
 }
 
 do_docker() { tools/docker.sh; }
@@ -100,7 +91,7 @@ do_integration() { "$venv/bin/python" -m pytest -q -m kuma tests/integration; }
 # ansible-cores of the window (VIGIL_MATRIX_CORES) right after its main run, in the same job:
 # its containers have fixed names, so its runs never overlap.
 matrix_scenario=${VIGIL_MATRIX_SCENARIO-role_node_exporter}
-matrix_cores=${VIGIL_MATRIX_CORES-2.16 2.21}
+matrix_cores=${VIGIL_MATRIX_CORES-$other_cores}
 do_molecule() {
   eval "$(python3 tools/test_env.py)" || return 1
   local scenarios=${VIGIL_SCENARIOS:-$(python3 tools/test_env.py --scenarios)}
@@ -120,7 +111,7 @@ do_molecule() {
       cat "$logs/$item.log"
       if [ "$status" = 0 ]; then st=ok; else st=FAILED; rc=1; remember_failure "molecule $item" "$logs/$item.log" 40; fi
       echo "=== stage molecule $item: $st in $(fmt $took)"
-      summary+=("$(printf '%-28s %-7s %s' "molecule $item" "$st" "$(fmt $took)")")
+      summary+=("$(printf '%-40s %-7s %s' "molecule $item" "$st" "$(fmt $took)")")
     done
     unset "started[$done_pid]"
     running=$((running - 1))
@@ -155,7 +146,10 @@ do_molecule() {
 
 # The other ansible-cores of the support window (tools/matrix.sh): the lowest in a venv, the
 # newest in the trixie controller container.
-do_controllers() { tools/matrix.sh prepare 2.16 && tools/matrix.sh prepare 2.21; }
+do_controllers() {
+  local core
+  for core in $other_cores; do tools/matrix.sh prepare "$core" || return 1; done
+}
 do_sanity_core() { tools/matrix.sh run "$1" tools/sanity.sh; }
 do_unit_core() { tools/matrix.sh run "$1" python -m pytest -q -p no:cacheprovider tests/unit; }
 
@@ -168,11 +162,11 @@ run() {
     yamllint) stage yamllint do_yamllint ;;
     ansible-lint) stage ansible-lint do_ansible_lint ;;
     controllers) stage controllers do_controllers ;;
-    sanity) stage "sanity 2.16" do_sanity_core 2.16; stage "sanity 2.21" do_sanity_core 2.21 ;;
+    sanity) for core in $other_cores; do stage "sanity $core" do_sanity_core "$core"; done ;;
     sanity-main) stage sanity do_sanity ;;
     argspecs) stage argspecs do_argspecs ;;
     unit) stage unit do_unit ;;
-    unit-matrix) stage "unit 2.16" do_unit_core 2.16; stage "unit 2.21" do_unit_core 2.21 ;;
+    unit-matrix) for core in $other_cores; do stage "unit $core" do_unit_core "$core"; done ;;
     render) stage render do_render ;;
     integration) stage integration do_integration ;;
     molecule) do_molecule || failed=1 ;;
@@ -200,5 +194,5 @@ fi
 echo
 echo "=== summary"
 printf '%s\n' "${summary[@]}"
-printf '%-28s %-7s %s\n' total "$([ $failed -eq 0 ] && echo ok || echo FAILED)" "$(fmt $total)"
+printf '%-40s %-7s %s\n' total "$([ $failed -eq 0 ] && echo ok || echo FAILED)" "$(fmt $total)"
 exit $failed

@@ -57,8 +57,14 @@ options:
     description:
       - Contact point names that tasks before this one create in the same run. In check mode, where
         those tasks only report what they would do, these names count as existing; any other receiver
-        (or mute timing) the tree names that Grafana does not have fails the task, as a real run would.
+        the tree names that Grafana does not have fails the task, as a real run would.
       - Not used outside check mode.
+    type: list
+    elements: str
+    default: []
+  pending_time_intervals:
+    description:
+      - The same for mute timings (time intervals) that tasks before this one create in the same run.
     type: list
     elements: str
     default: []
@@ -219,11 +225,11 @@ def references(node, where="root"):
     return out
 
 
-def check_references(client, tree, pending=()):
-    """What Grafana checks on PUT (every receiver and time interval exists), for check mode;
-    ``pending`` receivers are created by earlier tasks of the same run."""
+def check_references(client, tree, pending_receivers=(), pending_intervals=()):
+    """What Grafana checks on PUT (every receiver and time interval exists), for check mode; the
+    pending ones are created by earlier tasks of the same run."""
     refs = references(tree)
-    receivers = set(item.get("name") for item in client.request("GET", CONTACT_POINTS) or []) | set(pending)
+    receivers = set(item.get("name") for item in client.request("GET", CONTACT_POINTS) or []) | set(pending_receivers)
     intervals = None
     for kind, name, where in refs:
         if kind == "receiver" and name not in receivers:
@@ -231,7 +237,7 @@ def check_references(client, tree, pending=()):
                                   "(known: %s); a real run would be refused" % (where, name, ", ".join(sorted(receivers)) or "none"))
         if kind == "time interval":
             if intervals is None:
-                intervals = set(item.get("name") for item in client.request("GET", MUTE_TIMINGS) or [])
+                intervals = set(item.get("name") for item in client.request("GET", MUTE_TIMINGS) or []) | set(pending_intervals)
             if name not in intervals:
                 raise ValidationError("the notification policy tree: %s names time interval %r, which is not a mute timing in "
                                       "Grafana; a real run would be refused" % (where, name))
@@ -262,6 +268,7 @@ def main():
             repeat_interval=dict(type="str"),
             routes=dict(type="list", elements="dict", default=[]),
             pending_receivers=dict(type="list", elements="str", default=[]),
+            pending_time_intervals=dict(type="list", elements="str", default=[]),
             **_args.PROVENANCE_SPEC
         ),
         required_if=[("state", "present", ("receiver",))],
@@ -289,7 +296,7 @@ def main():
         # The tree always exists: "absent" is "equal to the default tree", reached by a reset.
         result = _resource.ensure(client, resource, desired, "present", module.check_mode)
         if module.check_mode and result.changed and params["state"] == "present":
-            check_references(client, tree, params["pending_receivers"])
+            check_references(client, tree, params["pending_receivers"], params["pending_time_intervals"])
         if params["state"] == "absent" and result.action:
             result.action = "reset"
         return _resource.module_result(module, result, "policy")

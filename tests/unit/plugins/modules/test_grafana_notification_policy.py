@@ -166,3 +166,11 @@ def test_check_mode_counts_pending_receivers_as_created(receivers):
                          check=True)
     assert typo["failed"] and "names receiver 'opps'" in typo["msg"], typo
     assert receivers.writes(mark) == []
+
+
+def test_check_mode_counts_pending_time_intervals_as_created(receivers):
+    tree = {"receiver": "ops", "routes": [{"receiver": "dba", "mute_time_intervals": ["holidays"]}]}
+    plain = receivers.run("grafana_notification_policy", tree, check=True)
+    assert plain["failed"] and "names time interval 'holidays'" in plain["msg"], plain
+    pending = receivers.run("grafana_notification_policy", dict(tree, pending_time_intervals=["holidays"]), check=True)
+    assert not pending.get("failed") and pending["changed"], pending
