@@ -1,0 +1,72 @@
+# -*- coding: utf-8 -*-
+# Copyright: vigil.observability contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The hosts of the stack that this run converges."""
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: deploy_hosts
+version_added: 0.1.0
+author:
+  - vigil.observability maintainers (@vigil)
+short_description: The hosts of the stack's tier groups that this run converges
+description:
+  - The inventory hosts of the server and client groups (C(vigil_servers_group), default
+    C(monitoring_servers), and C(vigil_clients_group), default C(monitoring_clients)) that the run's
+    C(--limit) (C(ansible_limit)) includes, in inventory order, each once.
+  - For the deploy quiet of the tier playbooks (the Alertmanager silence and the Uptime Kuma
+    maintenance cover these hosts while they are converged, and no other host).
+  - Extra terms are further groups or patterns whose hosts count too.
+options:
+  _terms:
+    description: Further groups or host patterns (optional).
+    required: false
+    type: list
+    elements: str
+"""
+
+EXAMPLES = r"""
+- name: The hosts this run converges
+  ansible.builtin.debug:
+    msg: "{{ query('vigil.observability.deploy_hosts') }}"
+"""
+
+RETURN = r"""
+_raw:
+  description: Inventory host names.
+  type: list
+  elements: str
+"""
+
+from ansible.errors import AnsibleLookupError
+from ansible.plugins.lookup import LookupBase
+from ansible.plugins.loader import lookup_loader
+
+
+class LookupModule(LookupBase):
+    def run(self, terms, variables=None, **kwargs):
+        variables = variables or {}
+        for term in terms:
+            if not isinstance(term, str) or not term:
+                raise AnsibleLookupError("deploy_hosts: further groups or patterns are strings, got %r" % (term,))
+        groups = [self._templar.template(variables.get("vigil_servers_group", "monitoring_servers")),
+                  self._templar.template(variables.get("vigil_clients_group", "monitoring_clients"))] + list(terms)
+        inventory = variables.get("groups") or {}
+        found = []
+        for group in groups:
+            for host in inventory.get(group, []) if group in inventory else self._pattern(group, variables):
+                if host not in found:
+                    found.append(host)
+        limit = variables.get("ansible_limit")
+        if limit:
+            allowed = set(self._pattern(limit, variables))
+            found = [host for host in found if host in allowed]
+        return found
+
+    def _pattern(self, pattern, variables):
+        """The hosts of a host pattern, as ``ansible.builtin.inventory_hostnames`` resolves it."""
+        resolver = lookup_loader.get("inventory_hostnames", loader=self._loader, templar=self._templar)
+        if resolver is None:
+            raise AnsibleLookupError("deploy_hosts: the lookup inventory_hostnames of ansible-core is not available")
+        return resolver.run([pattern], variables=variables)
