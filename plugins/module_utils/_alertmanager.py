@@ -97,16 +97,8 @@ class AlertmanagerClient(GrafanaClient):
 
     @classmethod
     def from_params(cls, params, check_mode=False):
-        return cls(
-            url=check_base_url(params.get("url")),
-            token=params.get("token"),
-            username=params.get("username"),
-            password=params.get("password"),
-            validate_certs=params.get("validate_certs", True),
-            ca_path=params.get("ca_path"),
-            timeout=params.get("timeout") or 30,
-            read_only=check_mode,
-        )
+        # The shared connection options, with the base URL checked; Alertmanager has no organisations.
+        return super().from_params(dict(params, url=check_base_url(params.get("url")), org_id=None), check_mode)
 
     def request(self, method, path, body=None, query=None, headers=None, missing_ok=False):
         try:
