@@ -12,15 +12,17 @@ author:
   - vigil.observability maintainers (@vigil)
 short_description: The hosts of the stack's tier groups that this run converges
 description:
-  - The inventory hosts of the server and client groups (C(vigil_servers_group), default
-    C(monitoring_servers), and C(vigil_clients_group), default C(monitoring_clients)) that the run's
-    C(--limit) (C(ansible_limit)) includes, in inventory order, each once.
+  - The inventory hosts of the groups the run converges that the run's C(--limit)
+    (C(ansible_limit)) includes, in inventory order, each once.
+  - The groups are the terms; without terms C(vigil_deploy_quiet_groups) (which the tier playbooks set,
+    C(server.yml) alone to its servers, C(client.yml) alone to its clients, C(site.yml) to both); without
+    that, the server and client groups (C(vigil_servers_group), default C(monitoring_servers), and
+    C(vigil_clients_group), default C(monitoring_clients)). A term that is no group is a host pattern.
   - For the deploy quiet of the tier playbooks (the Alertmanager silence and the Uptime Kuma
     maintenance cover these hosts while they are converged, and no other host).
-  - Extra terms are further groups or patterns whose hosts count too.
 options:
   _terms:
-    description: Further groups or host patterns (optional).
+    description: Groups or host patterns (optional).
     required: false
     type: list
     elements: str
@@ -50,8 +52,14 @@ class LookupModule(LookupBase):
         for term in terms:
             if not isinstance(term, str) or not term:
                 raise AnsibleLookupError("deploy_hosts: further groups or patterns are strings, got %r" % (term,))
-        groups = [self._templar.template(variables.get("vigil_servers_group", "monitoring_servers")),
-                  self._templar.template(variables.get("vigil_clients_group", "monitoring_clients"))] + list(terms)
+        groups = list(terms)
+        if not groups and variables.get("vigil_deploy_quiet_groups") is not None:
+            groups = self._templar.template(variables["vigil_deploy_quiet_groups"])
+            if isinstance(groups, str) or not isinstance(groups, (list, tuple)):
+                raise AnsibleLookupError("deploy_hosts: vigil_deploy_quiet_groups is a list of groups, got %r" % (groups,))
+        if not groups:
+            groups = [self._templar.template(variables.get("vigil_servers_group", "monitoring_servers")),
+                      self._templar.template(variables.get("vigil_clients_group", "monitoring_clients"))]
         inventory = variables.get("groups") or {}
         found = []
         for group in groups:
