@@ -24,7 +24,8 @@ VARIANTS = {
     # Debian bookworm's 0.25: no url_file for webhooks yet
     "am-b": dict(COMMON, __alertmanager_installed_version="0.25.0", vigil_address="10.0.0.2",
                  alertmanager_cluster_advertise_address="10.0.0.2:9094"),
-    "am-single": {"alertmanager_cluster_group": "", "alertmanager_basic_auth_users": USERS},
+    "am-single": {"alertmanager_cluster_group": "", "alertmanager_basic_auth_users": USERS,
+                  "alertmanager_templates": {"team.pager": "pager text", "oncall": "x"}},
     "am-tls": {"alertmanager_cluster_group": "", "alertmanager_basic_auth_users": USERS,
                "alertmanager_tls_cert": PEM_CERT, "alertmanager_tls_key": PEM_KEY},
     "am-loopback": {"alertmanager_cluster_group": "", "alertmanager_web_listen_address": "127.0.0.1:9093"},
@@ -162,6 +163,17 @@ def test_templates_first_then_the_checked_configuration(rendered):
     assert files[-1]["validate"] == "/usr/local/bin/amtool check-config %s"
     assert files[-1]["secret"] is False
     assert '{{ define "vigil.mattermost.title" }}' in rendered["am-a"]["files"]["vigil.tmpl.j2"]
+
+
+def test_each_template_under_its_own_name_checked_on_its_own(rendered):
+    files = rendered["am-single"]["vars"]["_alertmanager_config_files"]
+    templates = [entry for entry in files if entry["dest"].startswith("/etc/alertmanager/templates/")]
+    assert [entry["dest"] for entry in templates] == [
+        "/etc/alertmanager/templates/vigil.tmpl", "/etc/alertmanager/templates/oncall.tmpl", "/etc/alertmanager/templates/team.pager.tmpl"]
+    assert {entry["validate"] for entry in templates} == {"/etc/alertmanager/check-template %s"}
+    checker = [entry for entry in rendered["am-single"]["vars"]["_alertmanager_secret_config_files"]
+               if entry["dest"] == "/etc/alertmanager/check-template"]
+    assert checker and checker[0]["mode"] == "0750"
 
 
 @pytest.mark.parametrize("name, message", [
