@@ -125,6 +125,11 @@ attributes:
   diff_mode:
     description: Shows the silence (its matchers, end, creator and comment) before and after.
     support: full
+  action_group:
+    description: Use C(group/vigil.observability.alertmanager) in C(module_defaults) to set the connection options once.
+    support: full
+    membership:
+      - vigil.observability.alertmanager
 notes:
   - All HTTP goes through Ansible's C(open_url); no extra Python library is needed. TLS client certificates
     are not supported.
