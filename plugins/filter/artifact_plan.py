@@ -122,9 +122,10 @@ def artifact_plan(spec, architecture, parent_roles):
         {"src": _text(item["src"]).replace("{arch}", arch), "dest": bin_dir + "/" + _text(item["dest"])}
         for item in spec["binaries"] or []
     ]
-    files = [] if tree else [{"src": unpacked + b["src"], "dest": b["dest"], "mode": "0755"} for b in binaries]
+    # A binary is staged and switched in by binaries.yml, a further file copied in place.
+    files = [] if tree else [{"src": unpacked + b["src"], "dest": b["dest"], "mode": "0755", "binary": True} for b in binaries]
     files += [
-        {"src": unpacked + _text(item["src"]), "dest": _text(item["dest"]), "mode": _text(item.get("mode") or "0644")}
+        {"src": unpacked + _text(item["src"]), "dest": _text(item["dest"]), "mode": _text(item.get("mode") or "0644"), "binary": False}
         for item in spec["extra_files"] or []
     ]
     links = [{"src": tree["dest"].rstrip("/") + "/" + b["src"], "dest": b["dest"]} for b in binaries] if tree else []

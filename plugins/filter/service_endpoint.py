@@ -20,6 +20,11 @@ from ansible_collections.vigil.observability.plugins.plugin_utils.filter_args im
 
 _ROLES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir, "roles")
 
+# When a listener exists (read only by the preflight checks of preflight_problems): every
+# condition holds ({var, in}: the variable, or its role default, is one of ``in``; {var}: it is true).
+_AGENT_COLLECTOR = ({"var": "jaeger_agent_flavor", "in": ("jaeger", "otelcol")},)
+_AGENT_LEGACY = ({"var": "jaeger_agent_flavor", "in": ("legacy",)},)
+
 # The services other roles reach, and every other listener of the stack's roles. Each names its
 # role, where it listens (``listen``: one Go-style listen variable, ``listen_key`` an entry of a dict
 # variable, ``listen_all`` every entry of a dict or list variable; or ``host`` + ``port``
@@ -27,7 +32,9 @@ _ROLES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir,
 # ``auth``), the users dict whose first entry the stack's own clients send (``users``), the variable
 # with its external URL or base path, ``gateway`` when the nginx gateway may front it, ``active``
 # when the listener exists only while a variable is true, and the inventory switch that turns the
-# role off on a host. The defaults are the role's own (roles/<role>/defaults/main.yml).
+# role off on a host. The defaults are the role's own (roles/<role>/defaults/main.yml). For the
+# preflight checks only: ``active_when`` (conditions on variables), ``udp`` / ``udp_keys`` (UDP
+# listeners, which do not clash with TCP ones) and ``optional_port`` (0 means no listener).
 SERVICES = {
     "prometheus": {"role": "prometheus", "listen": "prometheus_web_listen_address",
                    "tls": ("prometheus_tls_cert", "prometheus_tls_cert_file"),
@@ -59,8 +66,10 @@ SERVICES = {
     "jaeger_query": {"role": "jaeger", "listen": "jaeger_query_http_listen_address",
                      "base_path": "jaeger_query_base_path", "gateway": True, "enabled": "vigil_jaeger_enabled"},
     "jaeger_query_grpc": {"role": "jaeger", "listen": "jaeger_query_grpc_listen_address", "enabled": "vigil_jaeger_enabled"},
-    "jaeger_sampling_http": {"role": "jaeger", "listen": "jaeger_sampling_http_listen_address", "enabled": "vigil_jaeger_enabled"},
-    "jaeger_sampling_grpc": {"role": "jaeger", "listen": "jaeger_sampling_grpc_listen_address", "enabled": "vigil_jaeger_enabled"},
+    "jaeger_sampling_http": {"role": "jaeger", "listen": "jaeger_sampling_http_listen_address",
+                             "active_when": ({"var": "jaeger_sampling_enabled"},), "enabled": "vigil_jaeger_enabled"},
+    "jaeger_sampling_grpc": {"role": "jaeger", "listen": "jaeger_sampling_grpc_listen_address",
+                             "active_when": ({"var": "jaeger_sampling_enabled"},), "enabled": "vigil_jaeger_enabled"},
     "otel_collector_otlp_grpc": {"role": "otel_collector", "listen": "otel_collector_otlp_grpc_listen_address",
                                  "tls": ("otel_collector_otlp_tls_cert_file",),
                                  "auth": ("otel_collector_otlp_auth_token_file", "otel_collector_otlp_tls_client_ca_file"),
@@ -72,12 +81,15 @@ SERVICES = {
     "grafana": {"role": "grafana", "host": "grafana_http_addr", "port": "grafana_http_port",
                 "tls": ("grafana_tls_cert_file",), "enabled": "vigil_grafana_enabled"},
     "jaeger_health": {"role": "jaeger", "listen": "jaeger_health_listen_address", "enabled": "vigil_jaeger_enabled"},
-    "jaeger_spm": {"role": "jaeger", "listen": "jaeger_spm_exporter_listen_address", "enabled": "vigil_jaeger_enabled"},
+    "jaeger_spm": {"role": "jaeger", "listen": "jaeger_spm_exporter_listen_address", "active_when": ({"var": "jaeger_spm_enabled"},),
+                   "enabled": "vigil_jaeger_enabled"},
     "otel_collector_health": {"role": "otel_collector", "listen": "otel_collector_health_listen_address",
                               "enabled": "vigil_otel_collector_enabled"},
     "otel_collector_metrics": {"role": "otel_collector", "listen": "otel_collector_metrics_listen_address",
                                "enabled": "vigil_otel_collector_enabled"},
     "otel_collector_spanmetrics": {"role": "otel_collector", "listen": "otel_collector_spanmetrics_exporter_listen_address",
+                                   "active_when": ({"var": "otel_collector_spanmetrics_enabled"},
+                                                   {"var": "otel_collector_spanmetrics_output", "in": ("prometheus",)}),
                                    "enabled": "vigil_otel_collector_enabled"},
     # The client tier: what Prometheus scrapes and Uptime Kuma watches on every monitored host.
     "node_exporter": {"role": "node_exporter", "listen": "node_exporter_web_listen_addresses", "listen_all": True,
@@ -97,7 +109,8 @@ SERVICES = {
     "alloy_traces_otlp_http": {"role": "alloy", "listen": "alloy_traces_otlp_http_endpoint", "active": "alloy_traces_enabled",
                                "listener_only": True, "enabled": "vigil_alloy_enabled"},
     "alloy_traces_jaeger": {"role": "alloy", "listen": "alloy_traces_jaeger_protocols", "listen_all": True,
-                            "active": "alloy_traces_enabled", "listener_only": True, "enabled": "vigil_alloy_enabled"},
+                            "active": "alloy_traces_enabled", "listener_only": True, "udp_keys": ("thrift_compact", "thrift_binary"),
+                            "enabled": "vigil_alloy_enabled"},
     "jaeger_metrics": {"role": "jaeger", "listen": "jaeger_metrics_listen_address", "enabled": "vigil_jaeger_enabled"},
     # jaeger-agent's gRPC reporter target: the legacy receivers' grpc entry.
     "jaeger_legacy_grpc": {"role": "jaeger", "listen": "jaeger_legacy_receivers", "listen_key": "grpc",
@@ -105,25 +118,35 @@ SERVICES = {
                            "active": "jaeger_legacy_receivers_enabled", "enabled": "vigil_jaeger_enabled"},
     "jaeger_legacy_thrift": {"role": "jaeger", "listen": "jaeger_legacy_receivers", "listen_all": True, "skip_keys": ("grpc",),
                              "listener_only": True,
-                             "active": "jaeger_legacy_receivers_enabled", "enabled": "vigil_jaeger_enabled"},
+                             "active": "jaeger_legacy_receivers_enabled", "udp_keys": ("thrift_compact", "thrift_binary"),
+                             "enabled": "vigil_jaeger_enabled"},
     "jaeger_agent_otlp_grpc": {"role": "jaeger_agent", "listen": "jaeger_agent_otlp_grpc_listen_address",
-                               "enabled": "vigil_jaeger_agent_enabled"},
+                               "active_when": _AGENT_COLLECTOR, "enabled": "vigil_jaeger_agent_enabled"},
     "jaeger_agent_otlp_http": {"role": "jaeger_agent", "listen": "jaeger_agent_otlp_http_listen_address",
-                               "enabled": "vigil_jaeger_agent_enabled"},
+                               "active_when": _AGENT_COLLECTOR, "enabled": "vigil_jaeger_agent_enabled"},
     "jaeger_agent_thrift_compact": {"role": "jaeger_agent", "listen": "jaeger_agent_thrift_compact_listen_address",
-                                    "enabled": "vigil_jaeger_agent_enabled"},
+                                    "udp": True, "enabled": "vigil_jaeger_agent_enabled"},
     "jaeger_agent_thrift_binary": {"role": "jaeger_agent", "listen": "jaeger_agent_thrift_binary_listen_address",
-                                   "enabled": "vigil_jaeger_agent_enabled"},
+                                   "udp": True, "enabled": "vigil_jaeger_agent_enabled"},
     "jaeger_agent_thrift_http": {"role": "jaeger_agent", "listen": "jaeger_agent_thrift_http_listen_address",
-                                 "enabled": "vigil_jaeger_agent_enabled"},
+                                 "active_when": _AGENT_COLLECTOR, "enabled": "vigil_jaeger_agent_enabled"},
     "jaeger_agent_health": {"role": "jaeger_agent", "listen": "jaeger_agent_health_listen_address",
-                            "enabled": "vigil_jaeger_agent_enabled"},
+                            "active_when": _AGENT_COLLECTOR, "enabled": "vigil_jaeger_agent_enabled"},
     "jaeger_agent_metrics": {"role": "jaeger_agent", "listen": "jaeger_agent_metrics_listen_address",
-                             "enabled": "vigil_jaeger_agent_enabled"},
+                             "active_when": _AGENT_COLLECTOR, "enabled": "vigil_jaeger_agent_enabled"},
     "jaeger_agent_legacy_admin": {"role": "jaeger_agent", "listen": "jaeger_agent_legacy_admin_listen_address",
-                                  "enabled": "vigil_jaeger_agent_enabled"},
+                                  "active_when": _AGENT_LEGACY, "enabled": "vigil_jaeger_agent_enabled"},
     "jaeger_agent_legacy_sampling": {"role": "jaeger_agent", "listen": "jaeger_agent_legacy_sampling_listen_address",
-                                     "enabled": "vigil_jaeger_agent_enabled"},
+                                     "active_when": _AGENT_LEGACY, "enabled": "vigil_jaeger_agent_enabled"},
+    # Listeners only the port-clash check of the preflights reads (no service other roles reach).
+    "gateway": {"role": "gateway", "host": "gateway_listen_address", "port": "gateway_port", "listener_only": True,
+                "unchecked": True, "enabled": "vigil_gateway_enabled"},
+    "uptime_kuma": {"role": "uptime_kuma", "port": "uptime_kuma_port", "listener_only": True, "unchecked": True,
+                    "enabled": "vigil_uptime_kuma_enabled"},
+    "uptime_kuma_nginx_https": {"role": "uptime_kuma", "port": "uptime_kuma_nginx_https_port", "active": "uptime_kuma_nginx_enabled",
+                                "listener_only": True, "unchecked": True, "enabled": "vigil_uptime_kuma_enabled"},
+    "uptime_kuma_nginx_http": {"role": "uptime_kuma", "port": "uptime_kuma_nginx_http_port", "active": "uptime_kuma_nginx_enabled",
+                               "optional_port": True, "listener_only": True, "unchecked": True, "enabled": "vigil_uptime_kuma_enabled"},
 }
 
 # The nginx gateway (roles/gateway): where it listens and which services it routes, and the path

@@ -44,29 +44,11 @@ _raw:
   elements: str
 """
 
-from collections.abc import Mapping
-
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 
 from ansible_collections.vigil.observability.plugins.filter.service_endpoint import unprotected_listeners
-
-
-class _RoleView(Mapping):
-    """The task's variables, each templated when the check reads it."""
-
-    def __init__(self, variables, templar):
-        self._variables = variables
-        self._templar = templar
-
-    def __getitem__(self, name):
-        return self._templar.template(self._variables[name])
-
-    def __iter__(self):
-        return iter(self._variables)
-
-    def __len__(self):
-        return len(self._variables)
+from ansible_collections.vigil.observability.plugins.plugin_utils.role_view import RoleView
 
 
 class LookupModule(LookupBase):
@@ -75,4 +57,4 @@ class LookupModule(LookupBase):
             raise AnsibleLookupError("unprotected_listeners: give one role name, got %r" % (terms,))
         variables = variables or {}
         host = variables.get("inventory_hostname", "localhost")
-        return unprotected_listeners(host, terms[0], {host: _RoleView(variables, self._templar)})
+        return unprotected_listeners(host, terms[0], {host: RoleView(variables, self._templar)})

@@ -169,11 +169,16 @@ def test_vigil_service_limits_overrides_per_host(units):
     assert case["loki"]["text"] == units["default"]["loki"]["text"]
 
 
-def test_restart_settings_are_unchanged(units):
+def test_a_crash_loop_ends_failed(units):
+    """Restart=always keeps a service up; the start limit (5 starts in 120 s) makes a crash loop
+    end in the failed state that `state: started` and the role's checks see (issue 13)."""
     for role, unit in units["default"].items():
+        section = _section(unit["text"], "Unit")
+        assert section["StartLimitIntervalSec"] == ["120"], role
+        assert section["StartLimitBurst"] == ["5"], role
+        assert "StartLimitIntervalSec" not in unit["service"], role
         assert unit["service"]["Restart"] == ["always"], role
         assert unit["service"]["RestartSec"] == ["2"], role
-        assert "StartLimitIntervalSec=0" in unit["text"], role
 
 
 def _docker_image(image):

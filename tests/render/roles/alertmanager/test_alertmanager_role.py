@@ -33,6 +33,9 @@ VARIANTS = {
     "am-open": {"alertmanager_cluster_group": "", "alertmanager_allow_unauthenticated": True},
     "bad-empty": dict(PROTECTED, alertmanager_mattermost_receivers=[{"name": "ops", "webhook_url": ""}]),
     "bad-duplicate": dict(PROTECTED, alertmanager_receivers=[{"name": "default"}, {"name": "default"}]),
+    "bad-receiver-files": dict(PROTECTED, alertmanager_mattermost_receivers=[{"name": "ops team", "webhook_url": "https://mm.example/hooks/x"}],
+                               alertmanager_webhook_receivers=[{"name": "ops_team", "webhook_url": "https://hooks.example/y"}]),
+    "bad-url-scheme": dict(PROTECTED, alertmanager_webhook_receivers=[{"name": "hook", "webhook_url": "hooks.example/am-render-pw"}]),
     "bad-group": dict(PROTECTED, alertmanager_cluster_group="alertmanagers"),
     "bad-web-open": dict(CLUSTER_TLS, alertmanager_cluster_group=""),
     "bad-cluster-open": {"alertmanager_basic_auth_users": USERS},
@@ -163,20 +166,27 @@ def test_templates_first_then_the_checked_configuration(rendered):
     assert '{{ define "vigil.mattermost.title" }}' in rendered["am-a"]["files"]["vigil.tmpl.j2"]
 
 
-def test_each_template_under_its_own_name(rendered):
+def test_each_template_under_its_own_name_checked_on_its_own(rendered):
     # A backreference written '\\1' in a folded scalar reached Jinja doubled: every template of
     # alertmanager_templates went to one file named '\1.tmpl'.
-    dests = [entry["dest"] for entry in rendered["am-single"]["vars"]["_alertmanager_config_files"]]
-    templates = [dest for dest in dests if dest.startswith("/etc/alertmanager/templates/")]
-    assert templates == ["/etc/alertmanager/templates/vigil.tmpl", "/etc/alertmanager/templates/oncall.tmpl",
-                         "/etc/alertmanager/templates/team.pager.tmpl"]
+    files = rendered["am-single"]["vars"]["_alertmanager_config_files"]
+    templates = [entry for entry in files if entry["dest"].startswith("/etc/alertmanager/templates/")]
+    assert [entry["dest"] for entry in templates] == [
+        "/etc/alertmanager/templates/vigil.tmpl", "/etc/alertmanager/templates/oncall.tmpl", "/etc/alertmanager/templates/team.pager.tmpl"]
     contents = rendered["am-single"]["vars"]["_alertmanager_template_contents"]
     assert contents == {"/etc/alertmanager/templates/team.pager.tmpl": "pager text", "/etc/alertmanager/templates/oncall.tmpl": "x"}
+    assert {entry["validate"] for entry in templates} == {"/etc/alertmanager/check-template %s"}
+    checker = [entry for entry in rendered["am-single"]["vars"]["_alertmanager_secret_config_files"]
+               if entry["dest"] == "/etc/alertmanager/check-template"]
+    assert checker and checker[0]["mode"] == "0750"
 
 
 @pytest.mark.parametrize("name, message", [
     ("bad-empty", r"receiver\(s\) ops need a non-empty webhook_url"),
     ("bad-duplicate", r"duplicate receiver name\(s\) default"),
+    ("bad-receiver-files", r"receivers 'ops team' \(alertmanager_mattermost_receivers\) and 'ops_team' \(alertmanager_webhook_receivers\) "
+                           r"would share the secret file /etc/alertmanager/secrets/receiver-ops_team.webhook_url"),
+    ("bad-url-scheme", r"^alertmanager_webhook_receivers\[hook\].webhook_url is not an http:// or https:// URL with a host"),
     ("bad-group", r"inventory group 'alertmanagers' does not exist"),
     ("bad-web-open", r"alertmanager_web_listen_address listens on :9093 without authentication.*alertmanager_basic_auth_users"),
     ("bad-cluster-open", r"the cluster \(alertmanager_cluster_listen_address\) listens on bad-cluster-open:9094 without authentication"),

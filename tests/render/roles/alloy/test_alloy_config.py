@@ -41,6 +41,9 @@ VARIANTS = {
     "bad_no_prometheus": {"alloy_servers_group": "logs_only_servers", "alloy_loki_push_url": "https://l.test/loki/api/v1/push"},
     "bad_source": {"alloy_metrics_source": "telegraf"},
     "bad_listen": {"alloy_http_listen_address": "12345"},
+    "bad_push_path": {"alloy_loki_push_url": "https://l.test/loki/api/v1/query"},
+    "bad_push_scheme": {"alloy_loki_push_url": "l.test:3100/loki/api/v1/push"},
+    "bad_push_tls": {"alloy_loki_push_url": "https://server:3100/loki/api/v1/push"},
     "bad_glob": {"alloy_logs_files": [{"path": "var/log/*.log"}]},
     "bad_password_pair": {"alloy_loki_username": "agent"},
     # node_exporter asks for a password and serves TLS (the node_exporter role's variables on the host)
@@ -305,7 +308,13 @@ def test_explicit_urls_need_no_server_group(rendered):
     ("bad_password_pair", ["alloy_loki_username/alloy_loki_password"]),
     ("bad_ne_pair", ["alloy_metrics_node_exporter_username/alloy_metrics_node_exporter_password"]),
     ("bad_ne_scheme", ["alloy_metrics_node_exporter_scheme is http or https"]),
-    ("bad_agent_clash", ["port(s) 4317, 4318, 6831, 6832, 14268", "vigil_jaeger_agent_enabled"]),
+    ("bad_agent_clash", ["alloy_traces_otlp_grpc_endpoint of alloy (127.0.0.1:4317) and jaeger_agent_otlp_grpc_listen_address of "
+                         "jaeger_agent (127.0.0.1:4317) claim the same port 4317/tcp", "vigil_jaeger_agent_enabled: false"]),
+    ("bad_push_path", ["alloy_loki_push_url ('https://l.test/loki/api/v1/query') is not Loki's push API",
+                       "must end in /loki/api/v1/push"]),
+    ("bad_push_scheme", ["alloy_loki_push_url ('l.test:3100/loki/api/v1/push') is not an http:// or https:// URL"]),
+    ("bad_push_tls", ["alloy_loki_push_url (https://server:3100/loki/api/v1/push) is https:// but loki on server serves plain HTTP "
+                      "on port 3100", "use http://, or turn TLS on for loki (loki_tls_cert_file)"]),
     ("bad_api_exposed", ["alloy_http_listen_address listens on 0.0.0.0:12345 without authentication",
                          "alloy_allow_unauthenticated"]),
     ("bad_receiver_exposed", ["alloy_traces_otlp_http_endpoint listens on 0.0.0.0:4318 without authentication", "alloy_traces_jaeger_protocols.grpc listens on",

@@ -45,7 +45,7 @@ VARIANTS = {
                    grafana_datasources_extra=[{"name": "Tempo", "type": "tempo", "uid": "tempo", "url": "http://server:3200"}]),
     "explicit": dict(BASE, grafana_servers_group="nobody", grafana_prometheus_url="http://default:9090",
                      grafana_loki_url="http://10.1.1.1:3100", grafana_jaeger_url="http://localhost:16686",
-                     grafana_alertmanager_url="https://server:9093/am"),
+                     grafana_alertmanager_url="http://server:9093/am"),
     "unchecked": dict(BASE, grafana_loki_url="http://loki.elsewhere.test:3100", grafana_datasources_check_hosts=False),
     "bad_host": dict(BASE, grafana_loki_url="http://lokii.example.test:3100"),
     "bad_extra_host": dict(BASE, grafana_datasources_extra=[{"name": "X", "type": "loki", "uid": "x", "url": "http://nowhere.test"}]),
@@ -212,7 +212,7 @@ def test_selected_and_extra_datasources(rendered):
     data = datasources(rendered, "custom")
     assert [d["uid"] for d in data["datasources"]] == ["vigil-prometheus", "vigil-loki", "tempo"]
     explicit = datasources(rendered, "explicit")
-    urls = ["http://default:9090", "http://10.1.1.1:3100", "http://localhost:16686", "https://server:9093/am"]
+    urls = ["http://default:9090", "http://10.1.1.1:3100", "http://localhost:16686", "http://server:9093/am"]
     assert [d["url"] for d in explicit["datasources"]] == urls
     assert datasources(rendered, "unchecked")["datasources"][1]["url"] == "http://loki.elsewhere.test:3100"
 

@@ -16,7 +16,7 @@ TEMPLATES = ["config.yaml.j2", "server.token.j2", "server.password.j2"]
 DUMP = ["_jaeger_agent_exec_args", "_jaeger_agent_artifact", "_jaeger_agent_server_target"]
 # srv: a Jaeger with the role's defaults; srv-auth: basic auth on its receivers; srv-tls: basic auth
 # and TLS, with the site CA the clients must trust.
-GROUPS = {"monitoring_servers": ["srv-off", "srv"], "auth_servers": ["srv-auth"], "tls_servers": ["srv-tls"]}
+GROUPS = {"monitoring_servers": ["srv-off", "srv"], "tiers_both": ["bad_beside_jaeger"], "auth_servers": ["srv-auth"], "tls_servers": ["srv-tls"]}
 SERVER_PASSWORD = "agent-Pass-1"
 SERVERS = {
     "srv": {"vigil_address": "10.0.0.9"},
@@ -60,6 +60,11 @@ BAD = {
     "bad_legacy_tag": (dict(LEGACY, jaeger_agent_tags={"team": "a,b"}), "jaeger_agent_tags"),
     "bad_no_server": ({"jaeger_agent_servers_group": "empty_group"}, "jaeger_agent_server_endpoint"),
     "bad_ports": ({"jaeger_agent_health_listen_address": "127.0.0.1:4318"}, "same port"),
+    # a host of both tiers runs jaeger (server tier) beside the agent (client tier) on their default ports
+    "bad_beside_jaeger": ({"vigil_servers_group": "tiers_both", "vigil_clients_group": "tiers_both", "vigil_otel_collector_enabled": False},
+                          "jaeger_otlp_grpc_listen_address of jaeger (0.0.0.0:4317) and jaeger_agent_otlp_grpc_listen_address of "
+                          "jaeger_agent (127.0.0.1:4317) claim the same port 4317/tcp on bad_beside_jaeger; move one of them, or switch "
+                          "one role off on this host (vigil_jaeger_enabled: false)"),
     "bad_legacy_version": (dict(LEGACY, jaeger_agent_legacy_version="1.63.0"), "jaeger_agent_legacy_version"),
     "bad_v1_jaeger": ({"jaeger_agent_version": "1.62.0"}, "jaeger_agent_version"),
     "bad_open_otlp": ({"jaeger_agent_otlp_http_listen_address": "0.0.0.0:4318"},

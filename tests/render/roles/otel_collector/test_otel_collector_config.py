@@ -69,7 +69,8 @@ GOOD = {
     "passthrough": dict(AUTH, otel_collector_config={"processors": {"batch": {"timeout": "1s"}}}),
 }
 BAD = {
-    "other-jaeger-clash": (AUTH, "both listen on port(s) 4317, 4318, 8888, 8889, 13133 "),
+    "other-jaeger-clash": (AUTH, "jaeger_otlp_grpc_listen_address of jaeger (0.0.0.0:4317) and otel_collector_otlp_grpc_listen_address "
+                                 "of otel_collector (0.0.0.0:4317) claim the same port 4317/tcp on other-jaeger-clash"),
     "bad_bare_defaults": ({}, "otel_collector_otlp_grpc_listen_address listens on 0.0.0.0:4317 without authentication"),
     "bad_open_spanmetrics": (dict(AUTH, otel_collector_spanmetrics_exporter_listen_address="0.0.0.0:8889"),
                              "otel_collector_spanmetrics_exporter_listen_address listens on 0.0.0.0:8889"),

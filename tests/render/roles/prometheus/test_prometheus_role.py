@@ -103,6 +103,15 @@ VARIANTS = {
                              expect_failure=r"job x: endpoint 'nodex' is not a service of the stack"),
     "bad_tls": dict(variant("3.14.0", prometheus_tls_cert="CERT"), expect_failure=r"needs a certificate and its key"),
     "bad_rw_url": dict(variant("3.14.0", prometheus_remote_write=[{"name": "x"}]), expect_failure=r"every item needs a url"),
+    "bad_settings_job": dict(variant("3.14.0", prometheus_scrape_job_settings={"nodes": {"scrape_interval": "2s"}}),
+                             expect_failure=r"prometheus_scrape_job_settings: 'nodes' is no job of prometheus_inventory_jobs or "
+                                            r"prometheus_file_sd_targets \(did you mean node\?\)"),
+    "bad_settings_key": dict(variant("3.14.0", prometheus_scrape_job_settings={"node": {"scrape_intervall": "2s"}}),
+                             expect_failure=r"prometheus_scrape_job_settings: job node: 'scrape_intervall' is not a Prometheus "
+                                            r"scrape_config key \(did you mean scrape_interval\?\)"),
+    "bad_listen": dict(variant("3.14.0", prometheus_web_listen_address="9090"),
+                       expect_failure=r"prometheus_web_listen_address is '9090', not a listen address: it takes host:port, "
+                                      r"e.g. 0.0.0.0:9090"),
 }
 
 

@@ -56,8 +56,8 @@ def test_upstream_release(cache_home):
     assert job["archive"] == cache + "/prometheus-2.53.3.linux-amd64.tar.gz"
     assert job["strip"] == 1 and job["remote_src"] is False and job["checksum"] == ""
     assert job["files"] == [
-        {"src": cache + "/unpacked/prometheus", "dest": "/usr/local/bin/prometheus", "mode": "0755"},
-        {"src": cache + "/unpacked/promtool", "dest": "/usr/local/bin/promtool", "mode": "0755"},
+        {"src": cache + "/unpacked/prometheus", "dest": "/usr/local/bin/prometheus", "mode": "0755", "binary": True},
+        {"src": cache + "/unpacked/promtool", "dest": "/usr/local/bin/promtool", "mode": "0755", "binary": True},
     ]
     assert job["links"] == [] and job["tree"] == {}
 
@@ -101,6 +101,7 @@ def test_tree_links_binaries_and_keeps_extra_files():
     assert job["links"] == [{"src": "/opt/node-22/bin/node", "dest": "/usr/local/bin/node"}]
     assert [f["dest"] for f in job["files"]] == ["/usr/share/doc/node/LICENSE"]
     assert job["files"][0]["mode"] == "0644"
+    assert job["files"][0]["binary"] is False  # copied in place, not staged
     assert tree == {"dest": "/opt/node-22", "creates": "bin/node-{arch}"}  # the input is not changed
 
 

@@ -6,25 +6,14 @@ from __future__ import annotations
 
 import pytest
 from ansible.errors import AnsibleLookupError
+from name_templar import NameTemplar
 
 from ansible_collections.vigil.observability.plugins.lookup.unprotected_listeners import LookupModule
 
 
-class _Templar:
-    """Renders the one template form the test uses: the name of another variable in braces."""
-
-    def __init__(self, variables):
-        self.variables = variables
-
-    def template(self, value):
-        if isinstance(value, str) and value.startswith("{{ ") and value.endswith(" }}"):
-            return self.variables[value[3:-3]]
-        return value
-
-
 def run(role, variables):
     lookup = LookupModule()
-    lookup._templar = _Templar(variables)
+    lookup._templar = NameTemplar(variables)
     return lookup.run([role], variables)
 
 
@@ -40,6 +29,6 @@ def test_task_variables_count_and_are_templated():
 @pytest.mark.parametrize("terms", [[], ["loki", "jaeger"], [1]])
 def test_one_role_name(terms):
     lookup = LookupModule()
-    lookup._templar = _Templar({})
+    lookup._templar = NameTemplar({})
     with pytest.raises(AnsibleLookupError, match="give one role name"):
         lookup.run(terms, {})
