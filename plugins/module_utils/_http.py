@@ -85,8 +85,10 @@ def without_credentials(headers):
     return dict((k, v) for k, v in headers.items() if k.lower() not in CREDENTIAL_HEADERS)
 
 
-def request(method, url, body=None, headers=None, timeout=30, validate_certs=True, ca_path=None):
-    """One HTTP exchange. ``body`` (any JSON value) is sent as JSON.
+def request(method, url, body=None, headers=None, timeout=30, validate_certs=True, ca_path=None, client_cert=None,
+            client_key=None):
+    """One HTTP exchange. ``body`` (any JSON value) is sent as JSON; ``client_cert`` and
+    ``client_key`` (PEM files) answer a server that asks for a client certificate.
 
     A redirect of a GET or HEAD is followed (at most ``MAX_REDIRECTS`` hops); on a hop to another
     origin the credential headers are left out, for that hop and every later one. A redirect of
@@ -101,7 +103,7 @@ def request(method, url, body=None, headers=None, timeout=30, validate_certs=Tru
     first = origin(url)
     method = method.upper()
     for _hop in range(MAX_REDIRECTS + 1):
-        response = _exchange(method, url, data, headers, timeout, validate_certs, ca_path)
+        response = _exchange(method, url, data, headers, timeout, validate_certs, ca_path, client_cert, client_key)
         location = response.header("Location")
         if response.status not in REDIRECT_CODES or not location or method not in ("GET", "HEAD"):
             return response
@@ -114,7 +116,7 @@ def request(method, url, body=None, headers=None, timeout=30, validate_certs=Tru
     raise ConnectionFailure(url, "more than %d redirects" % MAX_REDIRECTS)
 
 
-def _exchange(method, url, data, headers, timeout, validate_certs, ca_path):
+def _exchange(method, url, data, headers, timeout, validate_certs, ca_path, client_cert=None, client_key=None):
     """One request, no redirect followed: a 3xx comes back as a Response with its Location."""
     try:
         resp = open_url(
@@ -125,6 +127,8 @@ def _exchange(method, url, data, headers, timeout, validate_certs, ca_path):
             timeout=timeout,
             validate_certs=validate_certs,
             ca_path=ca_path,
+            client_cert=client_cert,
+            client_key=client_key,
             http_agent=USER_AGENT,
             follow_redirects="none",
             use_proxy=True,

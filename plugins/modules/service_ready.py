@@ -1,0 +1,224 @@
+# -*- coding: utf-8 -*-
+# Copyright: vigil.observability contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: service_ready
+short_description: Wait until a systemd unit serves, and fail at once when systemd gave up on it
+version_added: 0.2.0
+description:
+  - Polls the unit's state (C(systemctl show)) and, with O(url), its ready endpoint, until the endpoint
+    answers with one of O(status_code), or, without O(url), until the unit has stayed active with the same
+    process for O(settle) seconds.
+  - Fails as soon as the unit is C(failed) (a crash loop reached its C(StartLimitBurst), or the process
+    exited with an error and is not restarted), instead of polling the endpoint until O(timeout): the
+    collection's units give up after 5 starts within 120 seconds.
+  - Fails after O(timeout) seconds without an answer, naming the URL, the last error and the unit's state.
+  - The collection's roles use it after their handlers ran (the internal role C(_artifact), C(ready.yml)).
+    Reads only; never reports a change.
+author:
+  - vigil.observability maintainers (@vigil)
+options:
+  unit:
+    description: The systemd unit, with its suffix (C(prometheus.service)).
+    type: str
+    required: true
+  url:
+    description: The ready endpoint; empty to check the unit alone.
+    type: str
+    default: ""
+  status_code:
+    description: Answers that count as ready.
+    type: list
+    elements: int
+    default: [200]
+  validate_certs:
+    description: Verify the endpoint's TLS certificate.
+    type: bool
+    default: true
+  url_username:
+    description: Basic-auth user for the endpoint.
+    type: str
+    default: ""
+  url_password:
+    description: Basic-auth password for the endpoint.
+    type: str
+    default: ""
+  client_cert:
+    description: Client certificate (PEM) for an endpoint that asks for one.
+    type: path
+  client_key:
+    description: Key of O(client_cert).
+    type: path
+  timeout:
+    description: Seconds to wait in all.
+    type: int
+    default: 60
+  interval:
+    description: Seconds between two polls.
+    type: float
+    default: 1.0
+  settle:
+    description: Without O(url), the seconds the unit must stay active with the same process.
+    type: int
+    default: 3
+extends_documentation_fragment:
+  - vigil.observability._read_only
+"""
+
+EXAMPLES = r"""
+- name: Wait until Prometheus is ready
+  vigil.observability.service_ready:
+    unit: prometheus.service
+    url: http://127.0.0.1:9090/-/ready
+    timeout: 60
+
+- name: Wait until Telegraf stays up (it has no endpoint)
+  vigil.observability.service_ready:
+    unit: telegraf.service
+    settle: 3
+"""
+
+RETURN = r"""
+status:
+  description: The HTTP status of the last answer; absent without O(url) or without an answer.
+  returned: when the endpoint answered
+  type: int
+  sample: 200
+unit_state:
+  description: The unit's C(ActiveState), C(SubState), C(Result), C(NRestarts) and C(MainPID) at the end.
+  returned: always
+  type: dict
+  sample: {ActiveState: active, SubState: running, Result: success, NRestarts: "0", MainPID: "812"}
+elapsed:
+  description: Seconds waited.
+  returned: always
+  type: float
+attempts:
+  description: Polls made.
+  returned: always
+  type: int
+ready:
+  description: Whether the unit was found ready (false with a failure).
+  returned: always
+  type: bool
+"""
+
+import base64
+import time
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.common.text.converters import to_bytes, to_text
+
+from ansible_collections.vigil.observability.plugins.module_utils._errors import ConnectionFailure
+from ansible_collections.vigil.observability.plugins.module_utils._http import request
+
+PROPERTIES = ("ActiveState", "SubState", "Result", "NRestarts", "MainPID")
+
+
+def parse_show(text):
+    """The properties of ``systemctl show -p ...`` output (``Key=value`` lines)."""
+    state = {}
+    for line in (text or "").splitlines():
+        key, sep, value = line.partition("=")
+        if sep and key in PROPERTIES:
+            state[key] = value.strip()
+    return state
+
+
+def describe(unit, state):
+    return "%s is %s/%s (result %s, %s restarts)" % (
+        unit, state.get("ActiveState", "?"), state.get("SubState", "?"), state.get("Result", "?"), state.get("NRestarts", "?"))
+
+
+def wait_ready(unit, read_state, probe, url, status_codes, timeout, interval, settle, clock=time.monotonic, sleep=time.sleep):
+    """Poll until ready; returns (ok, message, result).
+
+    ``read_state()`` returns the unit's properties; ``probe()`` returns an HTTP status or raises
+    ``ConnectionFailure``. A unit that is ``failed`` ends the wait at once.
+    """
+    start = clock()
+    attempts = 0
+    last = "no answer yet"
+    status = None
+    active_since = None
+    pid = None
+    while True:
+        attempts += 1
+        state = read_state()
+        elapsed = clock() - start
+        result = {"unit_state": state, "elapsed": round(elapsed, 1), "attempts": attempts}
+        if state.get("ActiveState") == "failed":
+            return False, "%s: systemd gave up on it before it was ready (%s)" % (describe(unit, state), last), result
+        if url:
+            try:
+                status = probe()
+                result["status"] = status
+                if status in status_codes:
+                    return True, "", result
+                last = "%s answered HTTP %s" % (url, status)
+            except ConnectionFailure as err:
+                last = "%s: %s" % (url, err.reason)
+        else:
+            if state.get("ActiveState") == "active" and state.get("MainPID") not in (None, "", "0"):
+                if active_since is None or state.get("MainPID") != pid:
+                    active_since, pid = clock(), state.get("MainPID")
+                if clock() - active_since >= settle:
+                    return True, "", result
+                last = "active for %.0f of %d seconds" % (clock() - active_since, settle)
+            else:
+                active_since = None
+                last = "not running"
+        if clock() - start + interval > timeout:
+            return False, "%s: not ready within %d seconds (%s)" % (describe(unit, state), timeout, last), result
+        sleep(interval)
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            unit=dict(type="str", required=True),
+            url=dict(type="str", default=""),
+            status_code=dict(type="list", elements="int", default=[200]),
+            validate_certs=dict(type="bool", default=True),
+            url_username=dict(type="str", default=""),
+            url_password=dict(type="str", default="", no_log=True),
+            client_cert=dict(type="path"),
+            client_key=dict(type="path", no_log=False),
+            timeout=dict(type="int", default=60),
+            interval=dict(type="float", default=1.0),
+            settle=dict(type="int", default=3),
+        ),
+        supports_check_mode=True,
+    )
+    params = module.params
+    unit = params["unit"]
+    systemctl = module.get_bin_path("systemctl", required=True)
+    headers = {}
+    if params["url_username"]:
+        pair = "%s:%s" % (params["url_username"], params["url_password"])
+        headers["Authorization"] = "Basic " + to_text(base64.b64encode(to_bytes(pair)))
+
+    def read_state():
+        rc, out, err = module.run_command([systemctl, "show", "-p", ",".join(PROPERTIES), unit])
+        if rc != 0:
+            module.fail_json(msg="%s: systemctl show failed: %s" % (unit, (err or out).strip()))
+        return parse_show(out)
+
+    def probe():
+        answer = request("GET", params["url"], headers=headers, timeout=max(1, min(5, params["timeout"])),
+                         validate_certs=params["validate_certs"], client_cert=params["client_cert"],
+                         client_key=params["client_key"])
+        return answer.status
+
+    ok, message, result = wait_ready(unit, read_state, probe, params["url"], params["status_code"], params["timeout"],
+                                     params["interval"], params["settle"])
+    if not ok:
+        module.fail_json(msg=message, changed=False, ready=False, **result)
+    module.exit_json(changed=False, ready=True, **result)
+
+
+if __name__ == "__main__":
+    main()
