@@ -28,6 +28,16 @@ options:
     description: Compute the SHA-1 of regular files (what M(ansible.builtin.copy) and M(ansible.builtin.template) compare).
     type: bool
     default: true
+  newer_than:
+    description:
+      - A reference file: RV(newer) lists the paths of O(newer_paths) whose status changed after it was last modified (as
+        C(find -cnewer)). When it does not exist, nothing is newer.
+      - The collection's roles compare their service's files with the stamp of the last change their check found running.
+    type: path
+  newer_paths:
+    description: Groups of paths compared with O(newer_than), C({name: [paths]}); a directory stands for everything below it.
+    type: dict
+    default: {}
 extends_documentation_fragment:
   - vigil.observability._read_only
 """
@@ -58,6 +68,13 @@ paths:
       owner: root
       group: prometheus
       checksum: 2aae6c35c94fcfb415dbe95f408b9ce91ee846ed
+newer:
+  description: Per group of O(newer_paths), the paths (files below a directory included) newer than O(newer_than).
+  returned: always
+  type: dict
+  sample:
+    restart: []
+    reload: [/etc/prometheus/prometheus.yml]
 """
 
 import grp
@@ -117,18 +134,47 @@ def path_state(path, checksum=True):
     return entry
 
 
+def newer_than(reference, paths):
+    """The paths (and everything below a directory of them) whose ctime is after the mtime of ``reference``."""
+    try:
+        since = os.stat(reference).st_mtime
+    except OSError:
+        return []
+    found = []
+
+    def check(path):
+        try:
+            if os.lstat(path).st_ctime > since:
+                found.append(path)
+        except OSError:
+            pass
+
+    for path in paths:
+        check(path)
+        if os.path.isdir(path) and not os.path.islink(path):
+            for root, dirs, files in os.walk(path):
+                for name in sorted(dirs) + sorted(files):
+                    check(os.path.join(root, name))
+    return found
+
+
 def main():
     module = AnsibleModule(
         argument_spec={
             "paths": {"type": "list", "elements": "path", "required": True},
             "checksum": {"type": "bool", "default": True},
+            "newer_than": {"type": "path"},
+            "newer_paths": {"type": "dict", "default": {}},
         },
         supports_check_mode=True,
     )
-    relative = [p for p in module.params["paths"] if not p.startswith("/")]
+    groups = module.params["newer_paths"]
+    relative = [p for p in module.params["paths"] + [q for paths in groups.values() for q in (paths or [])] if not str(p).startswith("/")]
     if relative:
-        module.fail_json(msg="paths_info: paths must be absolute: %s" % ", ".join(relative))
-    module.exit_json(changed=False, paths={p: path_state(p, module.params["checksum"]) for p in module.params["paths"]})
+        module.fail_json(msg="paths_info: paths must be absolute: %s" % ", ".join(map(str, relative)))
+    reference = module.params["newer_than"]
+    newer = {name: (newer_than(reference, [str(p) for p in paths or []]) if reference else []) for name, paths in groups.items()}
+    module.exit_json(changed=False, paths={p: path_state(p, module.params["checksum"]) for p in module.params["paths"]}, newer=newer)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,10 @@ description:
     exited with an error and is not restarted), instead of polling the endpoint until O(timeout): the
     collection's units give up after 5 starts within 120 seconds.
   - Fails after O(timeout) seconds without an answer, naming the URL, the last error and the unit's state.
+  - With O(main_pid), fails when another process runs the unit (a service that exited on a reloaded
+    configuration and was restarted by systemd).
+  - With O(stamp), records a passed check in that file: created when missing, its time set to now with
+    O(stamp_touch). This is bookkeeping of the check, not a change of the host.
   - The collection's roles use it after their handlers ran (the internal role C(_artifact), C(ready.yml)).
     Reads only; never reports a change.
 author:
@@ -64,6 +68,17 @@ options:
     description: Without O(url), the seconds the unit must stay active with the same process.
     type: int
     default: 3
+  main_pid:
+    description: The process that must still run the unit (after a reload); 0 for any.
+    type: int
+    default: 0
+  stamp:
+    description: File that records a passed check (its directory is created); empty for none.
+    type: path
+  stamp_touch:
+    description: Set the time of O(stamp) to now even when it exists.
+    type: bool
+    default: false
 extends_documentation_fragment:
   - vigil.observability._read_only
 """
@@ -104,9 +119,14 @@ ready:
   description: Whether the unit was found ready (false with a failure).
   returned: always
   type: bool
+stamp_written:
+  description: Whether O(stamp) was created or its time set.
+  returned: always
+  type: bool
 """
 
 import base64
+import os
 import time
 
 from ansible.module_utils.basic import AnsibleModule
@@ -133,11 +153,13 @@ def describe(unit, state):
         unit, state.get("ActiveState", "?"), state.get("SubState", "?"), state.get("Result", "?"), state.get("NRestarts", "?"))
 
 
-def wait_ready(unit, read_state, probe, url, status_codes, timeout, interval, settle, clock=time.monotonic, sleep=time.sleep):
+def wait_ready(unit, read_state, probe, url, status_codes, timeout, interval, settle, clock=time.monotonic, sleep=time.sleep,
+               main_pid=0):
     """Poll until ready; returns (ok, message, result).
 
     ``read_state()`` returns the unit's properties; ``probe()`` returns an HTTP status or raises
-    ``ConnectionFailure``. A unit that is ``failed`` ends the wait at once.
+    ``ConnectionFailure``. A unit that is ``failed``, or (with ``main_pid``) run by another
+    process, ends the wait at once.
     """
     start = clock()
     attempts = 0
@@ -152,6 +174,9 @@ def wait_ready(unit, read_state, probe, url, status_codes, timeout, interval, se
         result = {"unit_state": state, "elapsed": round(elapsed, 1), "attempts": attempts}
         if state.get("ActiveState") == "failed":
             return False, "%s: systemd gave up on it before it was ready (%s)" % (describe(unit, state), last), result
+        if main_pid and state.get("MainPID") != str(main_pid):
+            return False, ("%s: its process was replaced during the reload: it exited on the reloaded configuration "
+                           "(PID %s before, %s now)" % (describe(unit, state), main_pid, state.get("MainPID", "?"))), result
         if url:
             try:
                 status = probe()
@@ -176,6 +201,19 @@ def wait_ready(unit, read_state, probe, url, status_codes, timeout, interval, se
         sleep(interval)
 
 
+def write_stamp(path, touch):
+    """Create the stamp (and its directory) when missing; with ``touch``, set its time to now."""
+    if os.path.exists(path) and not touch:
+        return False
+    directory = os.path.dirname(path)
+    if directory and not os.path.isdir(directory):
+        os.makedirs(directory, 0o755)
+    with open(path, "a"):
+        os.utime(path, None)
+    os.chmod(path, 0o644)
+    return True
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
@@ -190,6 +228,9 @@ def main():
             timeout=dict(type="int", default=60),
             interval=dict(type="float", default=1.0),
             settle=dict(type="int", default=3),
+            main_pid=dict(type="int", default=0),
+            stamp=dict(type="path"),
+            stamp_touch=dict(type="bool", default=False),
         ),
         supports_check_mode=True,
     )
@@ -214,10 +255,16 @@ def main():
         return answer.status
 
     ok, message, result = wait_ready(unit, read_state, probe, params["url"], params["status_code"], params["timeout"],
-                                     params["interval"], params["settle"])
+                                     params["interval"], params["settle"], main_pid=params["main_pid"])
     if not ok:
-        module.fail_json(msg=message, changed=False, ready=False, **result)
-    module.exit_json(changed=False, ready=True, **result)
+        module.fail_json(msg=message, changed=False, ready=False, stamp_written=False, **result)
+    written = False
+    if params["stamp"] and not module.check_mode:
+        try:
+            written = write_stamp(params["stamp"], params["stamp_touch"])
+        except OSError as err:
+            module.fail_json(msg="%s is ready, but the stamp %s could not be written: %s" % (unit, params["stamp"], err), **result)
+    module.exit_json(changed=False, ready=True, stamp_written=written, **result)
 
 
 if __name__ == "__main__":

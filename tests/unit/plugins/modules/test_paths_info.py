@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 
-from ansible_collections.vigil.observability.plugins.modules.paths_info import path_state
+from ansible_collections.vigil.observability.plugins.modules.paths_info import newer_than, path_state
 
 
 def test_file_directory_link_and_missing(tmp_path):
@@ -26,3 +26,22 @@ def test_file_directory_link_and_missing(tmp_path):
     assert path_state(str(link)) == dict(path_state(str(link)), type="link", target=str(f))
     assert path_state(str(tmp_path / "missing")) == {"exists": False}
     assert path_state(str(f) + "/below") == {"exists": False}
+
+
+def test_newer_than_a_reference_like_find_cnewer(tmp_path):
+    conf = tmp_path / "conf"
+    conf.mkdir()
+    rules = conf / "rules"
+    rules.mkdir()
+    old = conf / "old.yml"
+    old.write_text("a")
+    changed = rules / "new.yml"
+    changed.write_text("b")
+    stamp = tmp_path / "stamp"
+    stamp.write_text("")
+    os.utime(stamp, (2000, 2000))
+    # ctime cannot be set back: the reference is made newer than the old files instead.
+    assert newer_than(str(stamp), [str(conf)]) == [str(conf), str(rules), str(old), str(changed)]
+    os.utime(stamp, None)
+    assert newer_than(str(stamp), [str(conf), str(tmp_path / "missing")]) == []
+    assert newer_than(str(tmp_path / "no-stamp"), [str(conf)]) == []

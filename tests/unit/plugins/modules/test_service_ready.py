@@ -2,8 +2,10 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 from __future__ import annotations
 
+import os
+
 from ansible_collections.vigil.observability.plugins.module_utils._errors import ConnectionFailure
-from ansible_collections.vigil.observability.plugins.modules.service_ready import parse_show, wait_ready
+from ansible_collections.vigil.observability.plugins.modules.service_ready import parse_show, wait_ready, write_stamp
 
 URL = "http://127.0.0.1:9090/-/ready"
 
@@ -49,10 +51,10 @@ RESTARTING = {"ActiveState": "activating", "SubState": "auto-restart", "Result":
 FAILED = {"ActiveState": "failed", "SubState": "failed", "Result": "exit-code", "NRestarts": "4", "MainPID": "0"}
 
 
-def wait(read_state, probe, url=URL, timeout=60, settle=3, codes=(200,)):
+def wait(read_state, probe, url=URL, timeout=60, settle=3, codes=(200,), main_pid=0):
     clock = Clock()
     ok, message, result = wait_ready("prometheus.service", read_state, probe, url, list(codes), timeout, 1.0, settle,
-                                     clock=clock, sleep=clock.sleep)
+                                     clock=clock, sleep=clock.sleep, main_pid=main_pid)
     return ok, message, result, clock
 
 
@@ -110,3 +112,25 @@ def test_without_url_a_failed_unit_fails_at_once():
     ok, message, _result, clock = wait(states(FAILED), probes(200), url="")
     assert not ok and clock.sleeps == 0
     assert "systemd gave up on it" in message
+
+
+def test_another_process_after_a_reload_fails_at_once():
+    ok, message, _result, clock = wait(states(dict(ACTIVE, MainPID="901")), probes(200), main_pid=812)
+    assert not ok and clock.sleeps == 0
+    assert message.endswith("its process was replaced during the reload: it exited on the reloaded configuration (PID 812 before, 901 now)")
+
+
+def test_the_same_process_after_a_reload_is_ready():
+    ok, _message, _result, _clock = wait(states(ACTIVE), probes(200), main_pid=812)
+    assert ok
+
+
+def test_stamp_created_once_then_touched_on_request(tmp_path):
+    stamp = tmp_path / "applied" / "prometheus"
+    assert write_stamp(str(stamp), touch=False)
+    assert stamp.exists() and oct(stamp.stat().st_mode & 0o777) == "0o644"
+    os.utime(stamp, (1000, 1000))
+    assert not write_stamp(str(stamp), touch=False)
+    assert stamp.stat().st_mtime == 1000
+    assert write_stamp(str(stamp), touch=True)
+    assert stamp.stat().st_mtime > 1000
