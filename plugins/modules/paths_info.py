@@ -30,12 +30,12 @@ options:
     default: true
   newer_than:
     description:
-      - A reference file: RV(newer) lists the paths of O(newer_paths) whose status changed after it was last modified (as
+      - A reference file. RV(newer) lists the paths of O(newer_paths) whose status changed after it was last modified (as
         C(find -cnewer)). When it does not exist, nothing is newer.
       - The collection's roles compare their service's files with the stamp of the last change their check found running.
     type: path
   newer_paths:
-    description: Groups of paths compared with O(newer_than), C({name: [paths]}); a directory stands for everything below it.
+    description: Groups of paths compared with O(newer_than), a list of paths per name; a directory stands for everything below it.
     type: dict
     default: {}
 extends_documentation_fragment:

@@ -13,13 +13,13 @@ description:
     answers with one of O(status_code), or, without O(url), until the unit has stayed active with the same
     process for O(settle) seconds.
   - Fails as soon as the unit is C(failed) (a crash loop reached its C(StartLimitBurst), or the process
-    exited with an error and is not restarted), instead of polling the endpoint until O(timeout): the
+    exited with an error and is not restarted), instead of polling the endpoint until O(timeout). The
     collection's units give up after 5 starts within 120 seconds.
   - Fails after O(timeout) seconds without an answer, naming the URL, the last error and the unit's state.
   - With O(main_pid), fails when another process runs the unit (a service that exited on a reloaded
     configuration and was restarted by systemd).
-  - With O(stamp), records a passed check in that file: created when missing, its time set to now with
-    O(stamp_touch). This is bookkeeping of the check, not a change of the host.
+  - With O(stamp), records a passed check in that file, created when missing, its time set to now with
+    O(stamp_touch); bookkeeping of the check, not a change of the host.
   - The collection's roles use it after their handlers ran (the internal role C(_artifact), C(ready.yml)).
     Reads only; never reports a change.
 author:
