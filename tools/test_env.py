@@ -17,9 +17,11 @@ import sys
 import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-# The longest scenarios first (the whole stack, then the tiers), so that the two molecule jobs
-# finish close together; then the modules and the roles.
-ORDER = ("stack", "tier_", "module_", "role_")
+# The longest scenarios first (the whole stack, the tiers, then the role and module scenarios that
+# take over four minutes: role_node_exporter with its runs under the other ansible-cores), so
+# that the two molecule jobs finish close together; then the modules and the roles.
+ORDER = ("stack", "tier_", "role_node_exporter", "role_prometheus", "role_uptime_kuma", "role_grafana", "module_uptime_kuma",
+         "module_", "role_")
 # Where the test hosts serve the mirror's node_sqlite3 folder on their own loopback (the binding
 # host of Uptime Kuma's `npm ci`, uptime_kuma_sqlite3_binary_host).
 SQLITE3_BINARY_HOST = "http://127.0.0.1:8066/node_sqlite3"
