@@ -5,14 +5,12 @@
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Mapping
 
 from ansible.errors import AnsibleFilterError
 
-# One sample line of the Prometheus text format: name, optional labels, value (timestamp ignored).
-_SAMPLE = re.compile(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+(\S+)")
+from ansible_collections.vigil.observability.plugins.module_utils._metrics import metric_sum as _metric_sum
+
 _RESULT_KEYS = ("host", "component", "check", "passed", "detail")
 
 
@@ -82,17 +80,7 @@ def metric_sum(text, name):
         return 0.0
     if not isinstance(text, str):
         raise AnsibleFilterError("metric_sum: expects the text of a /metrics page, not a %s" % type(text).__name__)
-    total = 0.0
-    for line in text.splitlines():
-        match = _SAMPLE.match(line)
-        if match and match.group(1) == name:
-            try:
-                value = float(match.group(3))
-            except ValueError:
-                continue
-            if not math.isnan(value):
-                total += value
-    return total
+    return _metric_sum(text, name)
 
 
 def verify_report(results):

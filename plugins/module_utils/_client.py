@@ -17,7 +17,6 @@
 
 from __future__ import annotations
 
-import base64
 import re
 import time
 
@@ -74,8 +73,7 @@ class GrafanaClient(object):
             if org_id:
                 self.warnings.append("org_id is ignored with a token: a service-account token always acts in its own organisation")
         elif username:
-            raw = ("%s:%s" % (username, password or "")).encode("utf-8")
-            self.headers["Authorization"] = "Basic %s" % base64.b64encode(raw).decode("ascii")
+            self.headers.update(_http.basic_auth(username, password))
             self.auth = "basic"
             if org_id:
                 self.headers["X-Grafana-Org-Id"] = str(org_id)

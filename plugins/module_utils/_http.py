@@ -15,6 +15,7 @@ meant for.
 
 from __future__ import annotations
 
+import base64
 import json
 import socket
 
@@ -62,6 +63,14 @@ class Response(object):
             if key.lower() == name.lower():
                 return value
         return default
+
+
+def basic_auth(username, password):
+    """The headers that log in as ``username`` with HTTP basic auth; none without a user."""
+    if not username:
+        return {}
+    raw = ("%s:%s" % (username, password or "")).encode("utf-8")
+    return {"Authorization": "Basic %s" % base64.b64encode(raw).decode("ascii")}
 
 
 def encode_json(value):

@@ -77,85 +77,9 @@ newer:
     reload: [/etc/prometheus/prometheus.yml]
 """
 
-import grp
-import hashlib
-import os
-import pwd
-import stat
-
 from ansible.module_utils.basic import AnsibleModule
 
-
-def _name(lookup, ident):
-    try:
-        return lookup(ident)[0]
-    except KeyError:
-        return str(ident)
-
-
-def _sha1(path):
-    digest = hashlib.sha1()
-    try:
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-    except OSError:
-        return ""
-    return digest.hexdigest()
-
-
-def path_state(path, checksum=True):
-    """The entry of ``path`` in the module's result."""
-    try:
-        info = os.lstat(path)
-    except FileNotFoundError:
-        return {"exists": False}
-    except NotADirectoryError:
-        return {"exists": False}
-    if stat.S_ISLNK(info.st_mode):
-        kind = "link"
-    elif stat.S_ISDIR(info.st_mode):
-        kind = "directory"
-    elif stat.S_ISREG(info.st_mode):
-        kind = "file"
-    else:
-        kind = "other"
-    entry = {
-        "exists": True,
-        "type": kind,
-        "mode": "%04o" % stat.S_IMODE(info.st_mode),
-        "owner": _name(pwd.getpwuid, info.st_uid),
-        "group": _name(grp.getgrgid, info.st_gid),
-    }
-    if kind == "link":
-        entry["target"] = os.readlink(path)
-    if kind == "file" and checksum:
-        entry["checksum"] = _sha1(path)
-    return entry
-
-
-def newer_than(reference, paths):
-    """The paths (and everything below a directory of them) whose ctime is after the mtime of ``reference``."""
-    try:
-        since = os.stat(reference).st_mtime
-    except OSError:
-        return []
-    found = []
-
-    def check(path):
-        try:
-            if os.lstat(path).st_ctime > since:
-                found.append(path)
-        except OSError:
-            pass
-
-    for path in paths:
-        check(path)
-        if os.path.isdir(path) and not os.path.islink(path):
-            for root, dirs, files in os.walk(path):
-                for name in sorted(dirs) + sorted(files):
-                    check(os.path.join(root, name))
-    return found
+from ansible_collections.vigil.observability.plugins.module_utils._paths import newer_groups, path_state, relative_paths
 
 
 def main():
@@ -169,11 +93,10 @@ def main():
         supports_check_mode=True,
     )
     groups = module.params["newer_paths"]
-    relative = [p for p in module.params["paths"] + [q for paths in groups.values() for q in (paths or [])] if not str(p).startswith("/")]
+    relative = relative_paths(module.params["paths"], *groups.values())
     if relative:
-        module.fail_json(msg="paths_info: paths must be absolute: %s" % ", ".join(map(str, relative)))
-    reference = module.params["newer_than"]
-    newer = {name: (newer_than(reference, [str(p) for p in paths or []]) if reference else []) for name, paths in groups.items()}
+        module.fail_json(msg="paths_info: paths must be absolute: %s" % ", ".join(relative))
+    newer = newer_groups(module.params["newer_than"], groups)
     module.exit_json(changed=False, paths={p: path_state(p, module.params["checksum"]) for p in module.params["paths"]}, newer=newer)
 
 

@@ -18,10 +18,14 @@ description:
   - Fails after O(timeout) seconds without an answer, naming the URL, the last error and the unit's state.
   - With O(main_pid), fails when another process runs the unit (a service that exited on a reloaded
     configuration and was restarted by systemd).
+  - After a reload (O(reload_metric) or O(reload_settle) given), first waits O(reload_settle) seconds (the services
+    that exit on a configuration they reject), then polls O(metrics_url) until the O(reload_timestamp_metric) passed
+    O(reload_time_before) or the O(reload_metric) gauge reads 0 three times, and fails when the gauge is not 1 or the
+    time did not advance (Prometheus and Alertmanager keep running the previous configuration when they reject one).
   - With O(stamp), records a passed check in that file, created when missing, its time set to now with
     O(stamp_touch); bookkeeping of the check, not a change of the host.
   - The collection's roles use it after their handlers ran (the internal role C(_artifact), C(ready.yml)).
-    Reads only; never reports a change.
+    Reads only, apart from the stamp and O(remove); never reports a change.
 author:
   - vigil.observability maintainers (@vigil)
 options:
@@ -79,6 +83,33 @@ options:
     description: Set the time of O(stamp) to now even when it exists.
     type: bool
     default: false
+  metrics_url:
+    description: The service's /metrics page, read with the credentials of O(url) after a reload.
+    type: str
+    default: ""
+  reload_metric:
+    description: The gauge that is 1 when the last reload succeeded; empty when the service has none or was not reloaded.
+    type: str
+    default: ""
+  reload_timestamp_metric:
+    description: The time of the last successful reload (seconds since the epoch).
+    type: str
+    default: ""
+  reload_time_before:
+    description: The value of O(reload_timestamp_metric) before the reload.
+    type: float
+    default: 0
+  reload_settle:
+    description: Seconds to wait after a reload before the checks; 0 when the service was not reloaded.
+    type: int
+    default: 0
+  remove:
+    description:
+      - Files to delete once every check passed (the copies kept to put back on a failure); not in check mode.
+      - The collection's roles give the configuration and unit files a run replaced and kept.
+    type: list
+    elements: path
+    default: []
 extends_documentation_fragment:
   - vigil.observability._read_only
 """
@@ -123,35 +154,28 @@ stamp_written:
   description: Whether O(stamp) was created or its time set.
   returned: always
   type: bool
+reload:
+  description: After a reload, the O(reload_metric) gauge and the O(reload_timestamp_metric) read last.
+  returned: with O(reload_metric)
+  type: dict
+  sample: {successful: 1.0, time: 1765000000.0, time_before: 1764990000.0, polls: 1}
+removed:
+  description: The files of O(remove) that were deleted.
+  returned: always
+  type: list
+  elements: str
 """
 
-import base64
 import os
 import time
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.common.text.converters import to_bytes, to_text
+from ansible.module_utils.common.text.converters import to_text
 
 from ansible_collections.vigil.observability.plugins.module_utils._errors import ConnectionFailure
-from ansible_collections.vigil.observability.plugins.module_utils._http import request
-
-PROPERTIES = ("ActiveState", "SubState", "Result", "NRestarts", "MainPID")
-
-
-def parse_show(text):
-    """The properties of ``systemctl show -p ...`` output (``Key=value`` lines)."""
-    state = {}
-    for line in (text or "").splitlines():
-        key, sep, value = line.partition("=")
-        if sep and key in PROPERTIES:
-            state[key] = value.strip()
-    return state
-
-
-def describe(unit, state):
-    return "%s is %s/%s (result %s, %s restarts)" % (
-        unit, state.get("ActiveState", "?"), state.get("SubState", "?"), state.get("Result", "?"), state.get("NRestarts", "?"))
-
+from ansible_collections.vigil.observability.plugins.module_utils._http import basic_auth, request
+from ansible_collections.vigil.observability.plugins.module_utils._metrics import metric_first, metric_sum
+from ansible_collections.vigil.observability.plugins.module_utils._systemd import describe, show
 
 def wait_ready(unit, read_state, probe, url, status_codes, timeout, interval, settle, clock=time.monotonic, sleep=time.sleep,
                main_pid=0):
@@ -201,6 +225,41 @@ def wait_ready(unit, read_state, probe, url, status_codes, timeout, interval, se
         sleep(interval)
 
 
+def wait_reload(unit, fetch, metric, timestamp_metric, time_before, polls=15, interval=1.0, sleep=time.sleep):
+    """After a reload, poll the metrics page until the reload time passed ``time_before``, or the
+    success gauge read 0 three times; returns (ok, message, detail).
+
+    ``fetch()`` returns the text of the page ('' when it does not answer). The gauge is NaN while
+    the page does not have it."""
+    successful, when, attempt = float("nan"), 0.0, 0
+    for attempt in range(1, polls + 1):
+        text = fetch()
+        successful, when = metric_first(text, metric), metric_sum(text, timestamp_metric)
+        if when > time_before or (successful == 0 and attempt >= 3):
+            break
+        if attempt < polls:
+            sleep(interval)
+    detail = {"successful": successful, "time": when, "time_before": time_before, "polls": attempt}
+    if successful == 1 and when > time_before:
+        return True, "", detail
+    return False, ("%s rejected the reloaded configuration (it runs the previous one, or, as Prometheus does when a rule "
+                   "file fails, the parts it could apply) (%s is %s, %s %s)" % (
+                       unit, metric, successful, timestamp_metric,
+                       "advanced" if when > time_before else "did not advance")), detail
+
+
+def remove_files(paths):
+    """Delete the files that exist; the ones deleted."""
+    removed = []
+    for path in paths:
+        try:
+            os.unlink(path)
+            removed.append(path)
+        except FileNotFoundError:
+            continue
+    return removed
+
+
 def write_stamp(path, touch):
     """Create the stamp (and its directory) when missing; with ``touch``, set its time to now."""
     if os.path.exists(path) and not touch:
@@ -231,40 +290,61 @@ def main():
             main_pid=dict(type="int", default=0),
             stamp=dict(type="path"),
             stamp_touch=dict(type="bool", default=False),
+            metrics_url=dict(type="str", default=""),
+            reload_metric=dict(type="str", default=""),
+            reload_timestamp_metric=dict(type="str", default=""),
+            reload_time_before=dict(type="float", default=0),
+            reload_settle=dict(type="int", default=0),
+            remove=dict(type="list", elements="path", default=[]),
         ),
         supports_check_mode=True,
     )
     params = module.params
     unit = params["unit"]
     systemctl = module.get_bin_path("systemctl", required=True)
-    headers = {}
-    if params["url_username"]:
-        pair = "%s:%s" % (params["url_username"], params["url_password"])
-        headers["Authorization"] = "Basic " + to_text(base64.b64encode(to_bytes(pair)))
+    headers = basic_auth(params["url_username"], params["url_password"])
 
     def read_state():
-        rc, out, err = module.run_command([systemctl, "show", "-p", ",".join(PROPERTIES), unit])
-        if rc != 0:
-            module.fail_json(msg="%s: systemctl show failed: %s" % (unit, (err or out).strip()))
-        return parse_show(out)
+        return show(module, systemctl, unit)
+
+    def get(url):
+        return request("GET", url, headers=headers, timeout=max(1, min(5, params["timeout"])),
+                       validate_certs=params["validate_certs"], client_cert=params["client_cert"],
+                       client_key=params["client_key"])
 
     def probe():
-        answer = request("GET", params["url"], headers=headers, timeout=max(1, min(5, params["timeout"])),
-                         validate_certs=params["validate_certs"], client_cert=params["client_cert"],
-                         client_key=params["client_key"])
-        return answer.status
+        return get(params["url"]).status
 
+    def fetch_metrics():
+        try:
+            answer = get(params["metrics_url"])
+        except ConnectionFailure:
+            return ""
+        return to_text(answer.body or b"", errors="surrogate_or_replace") if answer.ok else ""
+
+    extra = {}
+    if params["reload_settle"] > 0:
+        time.sleep(params["reload_settle"])
+    if params["reload_metric"]:
+        ok, message, extra["reload"] = wait_reload(unit, fetch_metrics, params["reload_metric"], params["reload_timestamp_metric"],
+                                                   params["reload_time_before"])
+        if not ok:
+            module.fail_json(msg=message, changed=False, ready=False, stamp_written=False, removed=[], **extra)
     ok, message, result = wait_ready(unit, read_state, probe, params["url"], params["status_code"], params["timeout"],
                                      params["interval"], params["settle"], main_pid=params["main_pid"])
+    result.update(extra)
     if not ok:
-        module.fail_json(msg=message, changed=False, ready=False, stamp_written=False, **result)
-    written = False
-    if params["stamp"] and not module.check_mode:
+        module.fail_json(msg=message, changed=False, ready=False, stamp_written=False, removed=[], **result)
+    written, removed = False, []
+    if not module.check_mode:
         try:
-            written = write_stamp(params["stamp"], params["stamp_touch"])
+            if params["stamp"]:
+                written = write_stamp(params["stamp"], params["stamp_touch"])
+            removed = remove_files(params["remove"])
         except OSError as err:
-            module.fail_json(msg="%s is ready, but the stamp %s could not be written: %s" % (unit, params["stamp"], err), **result)
-    module.exit_json(changed=False, ready=True, stamp_written=written, **result)
+            module.fail_json(msg="%s is ready, but %s: %s" % (unit, "its stamp or kept copies could not be written or removed",
+                                                              err), **result)
+    module.exit_json(changed=False, ready=True, stamp_written=written, removed=removed, **result)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 
 from ansible_collections.vigil.observability.plugins.module_utils._errors import ConnectionFailure
-from ansible_collections.vigil.observability.plugins.modules.service_ready import parse_show, wait_ready, write_stamp
+from ansible_collections.vigil.observability.plugins.module_utils._systemd import parse_show
+from ansible_collections.vigil.observability.plugins.modules.service_ready import remove_files, wait_ready, wait_reload, write_stamp
 
 URL = "http://127.0.0.1:9090/-/ready"
 
@@ -134,3 +135,59 @@ def test_stamp_created_once_then_touched_on_request(tmp_path):
     assert stamp.stat().st_mtime == 1000
     assert write_stamp(str(stamp), touch=True)
     assert stamp.stat().st_mtime > 1000
+
+
+# After a reload: the reload metrics of Prometheus and Alertmanager.
+GAUGE = "prometheus_config_last_reload_successful"
+STAMP = "prometheus_config_last_reload_success_timestamp_seconds"
+
+
+def pages(*texts):
+    """fetch() answering each page in turn, then the last one again."""
+    items = list(texts)
+
+    def fetch():
+        return items.pop(0) if len(items) > 1 else items[0]
+    return fetch
+
+
+def page(successful, when):
+    return "# TYPE %s gauge\n%s %s\n%s %s\n" % (GAUGE, GAUGE, successful, STAMP, when)
+
+
+def reload_wait(fetch, before=100.0):
+    clock = Clock()
+    ok, message, detail = wait_reload("prometheus.service", fetch, GAUGE, STAMP, before, sleep=clock.sleep)
+    return ok, message, detail, clock
+
+
+def test_reload_taken_once_the_time_advances():
+    ok, message, detail, clock = reload_wait(pages(page(1, 100), page(1, 100), page(1, 160)))
+    assert ok and message == ""
+    assert detail == {"successful": 1.0, "time": 160.0, "time_before": 100.0, "polls": 3}
+    assert clock.sleeps == 2
+
+
+def test_rejected_reload_ends_after_three_zero_gauges():
+    ok, message, detail, clock = reload_wait(pages(page(0, 100)))
+    assert not ok and detail["polls"] == 3 and clock.sleeps == 2
+    assert message.startswith("prometheus.service rejected the reloaded configuration")
+    assert "(%s is 0.0, %s did not advance)" % (GAUGE, STAMP) in message
+
+
+def test_reload_never_reported_fails_after_fifteen_polls():
+    ok, message, detail, clock = reload_wait(pages(""))
+    assert not ok and detail["polls"] == 15 and clock.sleeps == 14
+    assert "%s is nan" % GAUGE in message
+
+
+def test_advanced_time_with_a_failed_gauge_is_a_rejection():
+    ok, message, _detail, _clock = reload_wait(pages(page(0, 200)))
+    assert not ok and "%s advanced" % STAMP in message
+
+
+def test_remove_files_skips_the_missing(tmp_path):
+    kept = tmp_path / "prometheus.yml.1.2026~"
+    kept.write_text("x")
+    assert remove_files([str(kept), str(tmp_path / "gone")]) == [str(kept)]
+    assert not kept.exists()

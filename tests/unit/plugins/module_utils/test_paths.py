@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 
-from ansible_collections.vigil.observability.plugins.modules.paths_info import newer_than, path_state
+from ansible_collections.vigil.observability.plugins.module_utils._paths import newer_than, path_state
 
 
 def test_file_directory_link_and_missing(tmp_path):

@@ -1,0 +1,50 @@
+# Private to the vigil.observability collection: no compatibility promise outside it.
+# Copyright: vigil.observability contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What the modules that watch a systemd unit read of it (service_ready, service_state)."""
+
+from __future__ import annotations
+
+PROPERTIES = ("LoadState", "ActiveState", "SubState", "Result", "NRestarts", "MainPID")
+
+# CAP_SYS_PTRACE is capability 19 of the effective set.
+_CAP_SYS_PTRACE = 19
+
+
+def parse_show(text, properties=PROPERTIES):
+    """The properties of ``systemctl show -p ...`` output (``Key=value`` lines)."""
+    state = {}
+    for line in (text or "").splitlines():
+        key, sep, value = line.partition("=")
+        if sep and key in properties:
+            state[key] = value.strip()
+    return state
+
+
+def describe(unit, state):
+    """``<unit> is <active>/<sub> (result <result>, <n> restarts)``."""
+    return "%s is %s/%s (result %s, %s restarts)" % (
+        unit, state.get("ActiveState", "?"), state.get("SubState", "?"), state.get("Result", "?"), state.get("NRestarts", "?"))
+
+
+def show(module, systemctl, unit, properties=PROPERTIES):
+    """The unit's properties; the module fails naming the unit when systemctl cannot answer."""
+    rc, out, err = module.run_command([systemctl, "show", "-p", ",".join(properties), unit])
+    if rc != 0:
+        module.fail_json(msg="%s: systemctl show failed: %s" % (unit, (err or out).strip()))
+    return parse_show(out, properties)
+
+
+def private_users_possible(status_text):
+    """Whether systemd (PID 1, whose /proc status is given) can set up PrivateUsers=: its child must
+    still see the service's process in the ProtectProc=invisible /proc, which needs CAP_SYS_PTRACE
+    (a container started without it cannot, and the unit fails with status 217/USER, systemd
+    issue 29656)."""
+    for line in (status_text or "").splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key == "CapEff":
+            try:
+                return bool(int(value.strip(), 16) >> _CAP_SYS_PTRACE & 1)
+            except ValueError:
+                return False
+    return False
