@@ -73,6 +73,17 @@ def basic_auth(username, password):
     return {"Authorization": "Basic %s" % base64.b64encode(raw).decode("ascii")}
 
 
+def text_or_empty(url, headers=None, timeout=5, validate_certs=True, client_cert=None, client_key=None):
+    """The body of a 2xx answer to GET ``url`` as text; '' for any other answer or none at all
+    (a /metrics page read in passing, where a missing page reads as a page without the metric)."""
+    try:
+        answer = request("GET", url, headers=headers, timeout=timeout, validate_certs=validate_certs,
+                         client_cert=client_cert, client_key=client_key)
+    except ConnectionFailure:
+        return ""
+    return to_text(answer.body or b"", errors="surrogate_or_replace") if answer.ok else ""
+
+
 def encode_json(value):
     """Compact JSON, the bytes sent as a request body."""
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")

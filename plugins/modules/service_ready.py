@@ -29,10 +29,6 @@ description:
 author:
   - vigil.observability maintainers (@vigil)
 options:
-  unit:
-    description: The systemd unit, with its suffix (C(prometheus.service)).
-    type: str
-    required: true
   url:
     description: The ready endpoint; empty to check the unit alone.
     type: str
@@ -42,24 +38,6 @@ options:
     type: list
     elements: int
     default: [200]
-  validate_certs:
-    description: Verify the endpoint's TLS certificate.
-    type: bool
-    default: true
-  url_username:
-    description: Basic-auth user for the endpoint.
-    type: str
-    default: ""
-  url_password:
-    description: Basic-auth password for the endpoint.
-    type: str
-    default: ""
-  client_cert:
-    description: Client certificate (PEM) for an endpoint that asks for one.
-    type: path
-  client_key:
-    description: Key of O(client_cert).
-    type: path
   timeout:
     description: Seconds to wait in all.
     type: int
@@ -111,6 +89,7 @@ options:
     elements: path
     default: []
 extends_documentation_fragment:
+  - vigil.observability._service_endpoint
   - vigil.observability._read_only
 """
 
@@ -170,10 +149,9 @@ import os
 import time
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.common.text.converters import to_text
 
 from ansible_collections.vigil.observability.plugins.module_utils._errors import ConnectionFailure
-from ansible_collections.vigil.observability.plugins.module_utils._http import basic_auth, request
+from ansible_collections.vigil.observability.plugins.module_utils._http import basic_auth, request, text_or_empty
 from ansible_collections.vigil.observability.plugins.module_utils._metrics import metric_first, metric_sum
 from ansible_collections.vigil.observability.plugins.module_utils._systemd import describe, show
 
@@ -316,11 +294,9 @@ def main():
         return get(params["url"]).status
 
     def fetch_metrics():
-        try:
-            answer = get(params["metrics_url"])
-        except ConnectionFailure:
-            return ""
-        return to_text(answer.body or b"", errors="surrogate_or_replace") if answer.ok else ""
+        return text_or_empty(params["metrics_url"], headers=headers, timeout=max(1, min(5, params["timeout"])),
+                             validate_certs=params["validate_certs"], client_cert=params["client_cert"],
+                             client_key=params["client_key"])
 
     extra = {}
     if params["reload_settle"] > 0:

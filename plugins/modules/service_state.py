@@ -21,10 +21,6 @@ description:
 author:
   - vigil.observability maintainers (@vigil)
 options:
-  unit:
-    description: The systemd unit, with its suffix (C(prometheus.service)).
-    type: str
-    required: true
   unit_file:
     description: The unit file to read.
     type: path
@@ -48,24 +44,8 @@ options:
     description: The metric that holds the time of the last successful reload.
     type: str
     default: ""
-  validate_certs:
-    description: Verify the TLS certificate of O(metrics_url).
-    type: bool
-    default: true
-  url_username:
-    description: Basic-auth user for O(metrics_url).
-    type: str
-    default: ""
-  url_password:
-    description: Basic-auth password for O(metrics_url).
-    type: str
-    default: ""
-  client_cert:
-    description: Client certificate (PEM) for O(metrics_url).
-    type: path
-  client_key:
-    description: Key of O(client_cert).
-    type: path
+extends_documentation_fragment:
+  - vigil.observability._service_endpoint
 attributes:
   check_mode:
     description: Reads as in a real run; the failed state is not cleared.
@@ -122,10 +102,8 @@ private_users:
 
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.common.text.converters import to_text
 
-from ansible_collections.vigil.observability.plugins.module_utils._errors import ConnectionFailure
-from ansible_collections.vigil.observability.plugins.module_utils._http import basic_auth, request
+from ansible_collections.vigil.observability.plugins.module_utils._http import basic_auth, text_or_empty
 from ansible_collections.vigil.observability.plugins.module_utils._metrics import metric_sum
 from ansible_collections.vigil.observability.plugins.module_utils._paths import newer_groups, path_state, relative_paths
 from ansible_collections.vigil.observability.plugins.module_utils._systemd import private_users_possible, show
@@ -168,13 +146,9 @@ def main():
     reload_time = 0.0
     if params["metrics_url"] and params["reload_timestamp_metric"] and status.get("ActiveState") == "active":
         headers = basic_auth(params["url_username"], params["url_password"])
-        try:
-            answer = request("GET", params["metrics_url"], headers=headers, timeout=5, validate_certs=params["validate_certs"],
+        page = text_or_empty(params["metrics_url"], headers=headers, timeout=5, validate_certs=params["validate_certs"],
                              client_cert=params["client_cert"], client_key=params["client_key"])
-            if answer.ok:
-                reload_time = metric_sum(to_text(answer.body or b"", errors="surrogate_or_replace"), params["reload_timestamp_metric"])
-        except ConnectionFailure:
-            pass
+        reload_time = metric_sum(page, params["reload_timestamp_metric"])
     try:
         with open("/proc/1/status") as handle:
             private_users = private_users_possible(handle.read())

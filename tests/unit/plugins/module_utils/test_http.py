@@ -130,3 +130,16 @@ def test_redirect_loops_end(servers):
     with pytest.raises(ConnectionFailure, match="more than %d redirects" % _http.MAX_REDIRECTS):
         _http.request("GET", a.url + "/loop")
     assert len(a.seen) == _http.MAX_REDIRECTS + 1
+
+
+def test_text_or_empty(servers):
+    a, _b = servers
+    assert _http.text_or_empty(a.url + "/metrics") == '{"ok": true}'
+    # A redirect loop ends in a 3xx answer, a refused connection in no answer: both read as ''.
+    assert _http.text_or_empty(a.url + "/loop") == ""
+    assert _http.text_or_empty("http://127.0.0.1:9/metrics", timeout=1) == ""
+
+
+def test_basic_auth_header():
+    assert _http.basic_auth("", "x") == {}
+    assert _http.basic_auth("prometheus", "s3cret") == {"Authorization": "Basic cHJvbWV0aGV1czpzM2NyZXQ="}
