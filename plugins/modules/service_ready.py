@@ -155,6 +155,7 @@ from ansible_collections.vigil.observability.plugins.module_utils._http import b
 from ansible_collections.vigil.observability.plugins.module_utils._metrics import metric_first, metric_sum
 from ansible_collections.vigil.observability.plugins.module_utils._systemd import describe, show
 
+
 def wait_ready(unit, read_state, probe, url, status_codes, timeout, interval, settle, clock=time.monotonic, sleep=time.sleep,
                main_pid=0):
     """Poll until ready; returns (ok, message, result).

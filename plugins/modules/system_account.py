@@ -192,8 +192,8 @@ def main():
         module.fail_json(msg="system_account: %s" % err, changes=changes)
     for path, wanted, differs in todo:
         state = states[path]
-        before.append("directory %s: %s" % (path, "absent" if not state.get("exists") else
-                                             "owner %s, group %s, mode %s" % (state["owner"], state["group"], state["mode"])))
+        was = "absent" if not state.get("exists") else "owner %s, group %s, mode %s" % (state["owner"], state["group"], state["mode"])
+        before.append("directory %s: %s" % (path, was))
         after.append("directory %s: owner %s, group %s, mode %s" % (path, wanted["owner"], wanted["group"], wanted["mode"]))
         changes.append("directory %s: %s" % (path, ", ".join(differs)))
         if module.check_mode:

@@ -209,7 +209,8 @@ def test_sighup_rereads_the_configuration(running):
     config.write_text(config.read_text().replace('lab = "unit"', 'lab = "reloaded"'))
     process.send_signal(signal.SIGHUP)
     url = "https://localhost:%d/metrics" % port
-    for _attempt in range(50):
+    # Up to 20 s: the stand-in stops its TLS server and starts a new one, slow on a loaded machine.
+    for _attempt in range(100):
         try:
             status, body = fetch(url, auth='prom:se"cret', context=context)
         except OSError:
