@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-PROPERTIES = ("LoadState", "ActiveState", "SubState", "Result", "NRestarts", "MainPID")
+PROPERTIES = ("LoadState", "ActiveState", "SubState", "Result", "NRestarts", "MainPID", "UnitFileState")
 
 # CAP_SYS_PTRACE is capability 19 of the effective set.
 _CAP_SYS_PTRACE = 19

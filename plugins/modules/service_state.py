@@ -82,10 +82,13 @@ newer:
   type: dict
   sample: {restart: [], reload: [/etc/prometheus/prometheus.yml]}
 status:
-  description: The unit's C(LoadState), C(ActiveState), C(SubState), C(Result), C(NRestarts) and C(MainPID), read before any reset.
+  description:
+    - The unit's C(LoadState), C(ActiveState), C(SubState), C(Result), C(NRestarts), C(MainPID) and C(UnitFileState),
+      read before any reset.
   returned: always
   type: dict
-  sample: {LoadState: loaded, ActiveState: active, SubState: running, Result: success, NRestarts: "0", MainPID: "812"}
+  sample: {LoadState: loaded, ActiveState: active, SubState: running, Result: success, NRestarts: "0", MainPID: "812",
+           UnitFileState: enabled}
 reset:
   description: Whether the failed state was cleared.
   returned: always

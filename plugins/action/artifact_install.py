@@ -1,0 +1,102 @@
+# -*- coding: utf-8 -*-
+# Copyright: vigil.observability contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Action of vigil.observability.artifact_install: plan, account and what differs, in one task."""
+
+from __future__ import annotations
+
+from ansible.errors import AnsibleError
+from ansible.plugins.action import ActionBase
+from ansible.utils.hashing import checksum_s
+from ansible_collections.vigil.observability.plugins.filter.artifact_plan import artifact_plan
+from ansible_collections.vigil.observability.plugins.filter.paths_to_change import paths_to_change
+from ansible_collections.vigil.observability.plugins.test.artifact_cached import artifact_cached
+
+_PLATFORM = ["!all", "!min", "platform"]
+
+
+def tree_paths(job):
+    """The paths whose state tells whether the tree steps (tasks/tree.yml) would change anything."""
+    tree = job.get("tree") or {}
+    paths = [link["dest"] for link in job.get("links") or []]
+    if tree.get("transfer") == "unarchive":
+        paths += [tree["dest"], tree["dest"].rstrip("/") + "/" + tree["creates"]]
+    elif tree.get("transfer") == "copy":
+        paths.append(tree["version_path"])
+    return paths
+
+
+def tree_differs(job, state):
+    """True when a tree step would change something on the host whose ``state`` (paths_info) is given.
+
+    The same tests as the steps: an unpacked tree needs its directory (root, 0755) and the file
+    that shows it is unpacked; a copied tree, its version file holding this version; every binary,
+    its link into the tree.
+    """
+    tree = job.get("tree") or {}
+    if not tree:
+        return False
+    for link in job.get("links") or []:
+        have = state.get(link["dest"]) or {}
+        if have.get("type") != "link" or have.get("target") != link["src"]:
+            return True
+    if tree["transfer"] == "unarchive":
+        directory = state.get(tree["dest"]) or {}
+        if (directory.get("type"), directory.get("owner"), directory.get("group"), directory.get("mode")) != (
+                "directory", "root", "root", "0755"):
+            return True
+        return not (state.get(tree["dest"].rstrip("/") + "/" + tree["creates"]) or {}).get("exists")
+    version = str(job["version"])
+    have = (state.get(tree["version_path"]) or {}).get("checksum")
+    return have not in (checksum_s(version), checksum_s(version + "\n"))
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _VALID_ARGS = frozenset(("spec", "user", "group", "extra_groups", "directories"))
+
+    def _module(self, name, args, task_vars):
+        result = self._execute_module(module_name=name, module_args=args, task_vars=task_vars)
+        if result.get("failed"):
+            raise AnsibleError(result.get("msg") or "%s failed" % name)
+        return result
+
+    def run(self, tmp=None, task_vars=None):
+        task_vars = task_vars or {}
+        result = super().run(tmp, task_vars)
+        args = self._task.args
+        spec = args.get("spec")
+        if not isinstance(spec, dict):
+            return dict(result, failed=True, msg="artifact_install: spec must be a mapping of the _artifact inputs")
+        try:
+            facts = task_vars.get("ansible_facts") or {}
+            architecture = facts.get("architecture")
+            if not architecture:
+                gathered = self._module("ansible.builtin.setup", {"gather_subset": _PLATFORM}, task_vars)
+                result["ansible_facts"] = gathered.get("ansible_facts", {})
+                architecture = result["ansible_facts"].get("ansible_architecture") or result["ansible_facts"].get("architecture")
+            job = artifact_plan(spec, architecture, task_vars.get("ansible_parent_role_names") or [])
+
+            account = self._module("vigil.observability.system_account", {
+                "user": args.get("user"), "group": args.get("group"),
+                "extra_groups": args.get("extra_groups") or [], "directories": args.get("directories") or []}, task_vars)
+            result["changed"] = bool(account.get("changed"))
+            if "diff" in account:
+                result["diff"] = account["diff"]
+
+            cached = job["source"] != "remote" and artifact_cached(job)
+            files_changing = []
+            steps = not cached
+            if cached:
+                paths = [item["dest"] for item in job["files"]] + tree_paths(job)
+                state = {}
+                if paths:
+                    state = self._module("vigil.observability.paths_info", {"paths": paths}, task_vars)["paths"]
+                files_changing = paths_to_change(job["files"], state, owner="root", group="root", local_src=True)
+                steps = bool(files_changing) or tree_differs(job, state)
+        except AnsibleError as error:
+            return dict(result, failed=True, msg=str(error).strip())
+        finally:
+            self._remove_tmp_path(self._connection._shell.tmpdir)
+        result.update(job=job, cached=cached, files_changing=files_changing, steps=steps)
+        return result

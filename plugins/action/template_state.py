@@ -1,0 +1,46 @@
+# -*- coding: utf-8 -*-
+# Copyright: vigil.observability contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Action of vigil.observability.template_state: which templates would change a file on the host."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ansible.errors import AnsibleError
+from ansible.plugins.action import ActionBase
+from ansible.plugins.loader import lookup_loader
+from ansible_collections.vigil.observability.plugins.filter.paths_to_change import paths_to_change
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _VALID_ARGS = frozenset(("files", "template_dir", "owner", "group", "mode"))
+
+    def run(self, tmp=None, task_vars=None):
+        task_vars = task_vars or {}
+        result = super().run(tmp, task_vars)
+        args = self._task.args
+        files = args.get("files") or []
+        if not isinstance(files, list) or not all(isinstance(item, Mapping) and item.get("dest") for item in files):
+            return dict(result, failed=True, msg="template_state: files must be a list of items with src and dest")
+        try:
+            state = {}
+            if files:
+                read = self._execute_module(module_name="vigil.observability.paths_info",
+                                            module_args={"paths": [str(item["dest"]) for item in files]}, task_vars=task_vars)
+                if read.get("failed"):
+                    return dict(result, failed=True, msg=read.get("msg") or "paths_info failed")
+                state = read["paths"]
+            # The SHA-1 of what ansible.builtin.template would write (the one definition of that
+            # rendering is the template_checksums lookup).
+            lookup = lookup_loader.get("vigil.observability.template_checksums", loader=self._loader, templar=self._templar)
+            checksums = lookup.run([files], variables=task_vars, template_dir=args.get("template_dir") or "") if files else []
+            changing = paths_to_change(files, state, checksums=checksums, owner=args.get("owner"), group=args.get("group"),
+                                       mode=args.get("mode"))
+        except AnsibleError as error:
+            return dict(result, failed=True, msg=str(error).strip())
+        finally:
+            self._remove_tmp_path(self._connection._shell.tmpdir)
+        result.update(paths=state, changing=changing)
+        return result

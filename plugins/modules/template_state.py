@@ -1,0 +1,77 @@
+# -*- coding: utf-8 -*-
+# Copyright: vigil.observability contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: template_state
+short_description: Find the templates that would change a file on the host, rendering each once
+version_added: 0.3.0
+description:
+  - An action: renders each template of O(files) on the controller as M(ansible.builtin.template) would (the
+    C(vigil.observability.template_checksums) lookup), reads the files on the host in one call of
+    M(vigil.observability.paths_info), and returns the items whose content, owner, group or mode differs
+    (the C(vigil.observability.paths_to_change) filter).
+  - The C(_artifact) role's configuration step writes only those items, with M(ansible.builtin.template) (its check mode,
+    diff and validation); a run that changes nothing renders each template once and runs no template step.
+  - The rendered text is never returned.
+author:
+  - vigil.observability maintainers (@vigil)
+options:
+  files:
+    description:
+      - Items with C(src) (a template, relative to O(template_dir) unless absolute) and C(dest), and optionally C(owner),
+        C(group) and C(mode) (else the defaults below). Each is rendered with the item as C(item), as a loop would.
+    type: list
+    elements: dict
+    required: true
+  template_dir:
+    description: Directory of the relative C(src) paths.
+    type: str
+    default: ''
+  owner:
+    description: The owner of an item without one.
+    type: str
+  group:
+    description: The group of an item without one.
+    type: str
+  mode:
+    description: The octal mode of an item without one.
+    type: str
+attributes:
+  action:
+    description: Renders on the controller, reads on the host.
+    support: full
+  check_mode:
+    description: The module only reads, so it does in check mode exactly what it does in a real run.
+    support: full
+  diff_mode:
+    description: Nothing is changed, so there is no diff.
+    support: none
+"""
+
+EXAMPLES = r"""
+- name: Find the configuration files of Prometheus that would change
+  vigil.observability.template_state:
+    files:
+      - src: prometheus.yml.j2
+        dest: /etc/prometheus/prometheus.yml
+    template_dir: "{{ role_path }}/templates"
+    owner: root
+    group: prometheus
+    mode: "0640"
+  register: __state
+"""
+
+RETURN = r"""
+paths:
+  description: What M(vigil.observability.paths_info) returns for the C(dest) of every item.
+  returned: success
+  type: dict
+changing:
+  description: The items of O(files) whose file would change, in order.
+  returned: success
+  type: list
+  elements: dict
+"""
