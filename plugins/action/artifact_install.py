@@ -86,10 +86,10 @@ class ActionModule(ActionBase):
 
             cached = job["source"] != "remote" and artifact_cached(job)
             files_changing = []
+            state = {}
             steps = not cached
             if cached:
                 paths = [item["dest"] for item in job["files"]] + tree_paths(job)
-                state = {}
                 if paths:
                     state = self._module("vigil.observability.paths_info", {"paths": paths}, task_vars)["paths"]
                 files_changing = paths_to_change(job["files"], state, owner="root", group="root", local_src=True)
@@ -98,5 +98,5 @@ class ActionModule(ActionBase):
             return dict(result, failed=True, msg=str(error).strip())
         finally:
             self._remove_tmp_path(self._connection._shell.tmpdir)
-        result.update(job=job, cached=cached, files_changing=files_changing, steps=steps)
+        result.update(job=job, cached=cached, paths=state, files_changing=files_changing, steps=steps)
         return result

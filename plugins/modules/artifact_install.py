@@ -78,6 +78,10 @@ cached:
   description: Whether the archive is verified and unpacked in the controller cache.
   type: bool
   returned: success
+paths:
+  description: What M(vigil.observability.paths_info) read of the installed files, links and tree markers (empty when not cached).
+  type: dict
+  returned: success
 files_changing:
   description: The planned files that differ on the host (empty when the archive is not cached yet).
   type: list
