@@ -9,7 +9,7 @@ module: artifact_install
 short_description: Plan a release install, create its account and directories, and find what differs on the host
 version_added: 0.3.0
 description:
-  - The first step of the C(_artifact) role's C(install) entry point, in one task. An action: it runs on the controller and
+  - The first step of the C(_artifact) role's C(install) entry point, in one task. It is an action, run on the controller, that
     calls two modules on the host.
   - Plans the install with the C(vigil.observability.artifact_plan) filter (the input checks, URLs, cache and the files and
     links the host receives), gathering the host's platform facts first when they are missing.

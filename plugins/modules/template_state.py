@@ -9,7 +9,7 @@ module: template_state
 short_description: Find the templates that would change a file on the host, rendering each once
 version_added: 0.3.0
 description:
-  - An action: renders each template of O(files) on the controller as M(ansible.builtin.template) would (the
+  - An action that renders each template of O(files) on the controller as M(ansible.builtin.template) would (the
     C(vigil.observability.template_checksums) lookup), reads the files on the host in one call of
     M(vigil.observability.paths_info), and returns the items whose content, owner, group or mode differs
     (the C(vigil.observability.paths_to_change) filter).
