@@ -48,7 +48,7 @@ def _includes():
             continue
         with open(path, encoding="utf-8") as handle:
             for task in yaml.safe_load(handle):
-                include = task.get("ansible.builtin.include_role") or {}
+                include = task.get("ansible.builtin.import_role") or task.get("ansible.builtin.include_role") or {}
                 if include.get("name") == "vigil.observability._artifact" and include.get("tasks_from") == "service.yml":
                     found[role] = task["vars"]
     return found

@@ -23,7 +23,7 @@ def _service_names():
         with open(path, encoding="utf-8") as handle:
             tasks = yaml.safe_load(handle)
         for task in tasks:
-            include = task.get("ansible.builtin.include_role") or {}
+            include = task.get("ansible.builtin.import_role") or task.get("ansible.builtin.include_role") or {}
             if include.get("name") == "vigil.observability._artifact" and include.get("tasks_from") == "service.yml":
                 variables = task["vars"]
                 name = variables.get("_artifact_service_name", variables["_artifact_name"])
