@@ -43,12 +43,8 @@ attributes:
   action:
     description: Renders on the controller, reads on the host.
     support: full
-  check_mode:
-    description: The module only reads, so it does in check mode exactly what it does in a real run.
-    support: full
-  diff_mode:
-    description: Nothing is changed, so there is no diff.
-    support: none
+extends_documentation_fragment:
+  - vigil.observability._read_only
 """
 
 EXAMPLES = r"""

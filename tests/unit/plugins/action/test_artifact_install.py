@@ -1,6 +1,5 @@
 import os
-from unittest.mock import MagicMock
-
+import action_plugins
 import pytest
 
 from ansible.utils.hashing import checksum_s
@@ -29,19 +28,7 @@ def cache(tmp_path, content=b"binary"):
 
 
 def action(args, modules):
-    """The action with a task of ``args``; ``modules`` answers each module call by name (and records it)."""
-    task = MagicMock()
-    task.args = args
-    task.async_val = 0
-    act = ActionModule(task, MagicMock(), MagicMock(), MagicMock(), MagicMock(), MagicMock())
-    calls = []
-
-    def execute(module_name, module_args, task_vars):
-        calls.append((module_name, module_args))
-        return modules[module_name](module_args)
-    act._execute_module = execute
-    act._remove_tmp_path = lambda path: None
-    return act, calls
+    return action_plugins.action(ActionModule, args, modules)
 
 
 VARS = {"ansible_facts": {"architecture": "x86_64"}, "ansible_parent_role_names": ["vigil.observability.node_exporter"]}

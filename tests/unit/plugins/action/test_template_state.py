@@ -1,5 +1,4 @@
-from unittest.mock import MagicMock
-
+import action_plugins
 from ansible_collections.vigil.observability.plugins.action import template_state
 from ansible_collections.vigil.observability.plugins.action.template_state import ActionModule
 
@@ -7,22 +6,12 @@ FILES = [{"src": "a.j2", "dest": "/etc/x/a.yml"}, {"src": "b.j2", "dest": "/etc/
 
 
 def action(args, paths, sums, monkeypatch):
-    task = MagicMock()
-    task.args = args
-    task.async_val = 0
-    act = ActionModule(task, MagicMock(), MagicMock(), MagicMock(), MagicMock(), MagicMock())
-    calls = []
-
-    def execute(module_name, module_args, task_vars):
-        calls.append((module_name, module_args))
-        return {"paths": paths}
-
+    """The action, with paths_info answering ``paths`` and the checksum lookup ``sums``."""
     class Lookup:
         def run(self, terms, variables=None, **kwargs):
             calls.append(("lookup", terms, kwargs))
             return sums
-    act._execute_module = execute
-    act._remove_tmp_path = lambda path: None
+    act, calls = action_plugins.action(ActionModule, args, {"vigil.observability.paths_info": lambda module_args: {"paths": paths}})
     monkeypatch.setattr(template_state.lookup_loader, "get", lambda *a, **k: Lookup())
     return act, calls
 
