@@ -10,6 +10,7 @@ from ansible.plugins.action import ActionBase
 from ansible.utils.hashing import checksum_s
 from ansible_collections.vigil.observability.plugins.filter.artifact_plan import artifact_plan
 from ansible_collections.vigil.observability.plugins.filter.paths_to_change import paths_to_change
+from ansible_collections.vigil.observability.plugins.plugin_utils.action_modules import run_module
 from ansible_collections.vigil.observability.plugins.test.artifact_cached import artifact_cached
 
 _PLATFORM = ["!all", "!min", "platform"]
@@ -55,12 +56,6 @@ class ActionModule(ActionBase):
     TRANSFERS_FILES = False
     _VALID_ARGS = frozenset(("spec", "user", "group", "extra_groups", "directories"))
 
-    def _module(self, name, args, task_vars):
-        result = self._execute_module(module_name=name, module_args=args, task_vars=task_vars)
-        if result.get("failed"):
-            raise AnsibleError(result.get("msg") or "%s failed" % name)
-        return result
-
     def run(self, tmp=None, task_vars=None):
         task_vars = task_vars or {}
         result = super().run(tmp, task_vars)
@@ -72,12 +67,12 @@ class ActionModule(ActionBase):
             facts = task_vars.get("ansible_facts") or {}
             architecture = facts.get("architecture")
             if not architecture:
-                gathered = self._module("ansible.builtin.setup", {"gather_subset": _PLATFORM}, task_vars)
+                gathered = run_module(self, "ansible.builtin.setup", {"gather_subset": _PLATFORM}, task_vars)
                 result["ansible_facts"] = gathered.get("ansible_facts", {})
                 architecture = result["ansible_facts"].get("ansible_architecture") or result["ansible_facts"].get("architecture")
             job = artifact_plan(spec, architecture, task_vars.get("ansible_parent_role_names") or [])
 
-            account = self._module("vigil.observability.system_account", {
+            account = run_module(self, "vigil.observability.system_account", {
                 "user": args.get("user"), "group": args.get("group"),
                 "extra_groups": args.get("extra_groups") or [], "directories": args.get("directories") or []}, task_vars)
             result["changed"] = bool(account.get("changed"))
@@ -91,7 +86,7 @@ class ActionModule(ActionBase):
             if cached:
                 paths = [item["dest"] for item in job["files"]] + tree_paths(job)
                 if paths:
-                    state = self._module("vigil.observability.paths_info", {"paths": paths}, task_vars)["paths"]
+                    state = run_module(self, "vigil.observability.paths_info", {"paths": paths}, task_vars)["paths"]
                 files_changing = paths_to_change(job["files"], state, owner="root", group="root", local_src=True)
                 steps = bool(files_changing) or tree_differs(job, state)
         except AnsibleError as error:

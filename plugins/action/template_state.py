@@ -11,6 +11,7 @@ from ansible.errors import AnsibleError
 from ansible.plugins.action import ActionBase
 from ansible.plugins.loader import lookup_loader
 from ansible_collections.vigil.observability.plugins.filter.paths_to_change import paths_to_change
+from ansible_collections.vigil.observability.plugins.plugin_utils.action_modules import run_module
 
 
 class ActionModule(ActionBase):
@@ -27,11 +28,8 @@ class ActionModule(ActionBase):
         try:
             state = {}
             if files:
-                read = self._execute_module(module_name="vigil.observability.paths_info",
-                                            module_args={"paths": [str(item["dest"]) for item in files]}, task_vars=task_vars)
-                if read.get("failed"):
-                    return dict(result, failed=True, msg=read.get("msg") or "paths_info failed")
-                state = read["paths"]
+                state = run_module(self, "vigil.observability.paths_info",
+                                   {"paths": [str(item["dest"]) for item in files]}, task_vars)["paths"]
             # The SHA-1 of what ansible.builtin.template would write (the one definition of that
             # rendering is the template_checksums lookup).
             lookup = lookup_loader.get("vigil.observability.template_checksums", loader=self._loader, templar=self._templar)

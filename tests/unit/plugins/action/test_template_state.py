@@ -52,3 +52,10 @@ def test_bad_files(monkeypatch):
     act, calls = action(dict(ARGS, files=[{"src": "a.j2"}]), {}, [], monkeypatch)
     result = act.run(task_vars={})
     assert result["failed"] and "files must be a list of items with src and dest" in result["msg"]
+
+
+def test_a_failing_read_fails_with_its_message(monkeypatch):
+    act, calls = action_plugins.action(ActionModule, ARGS, {
+        "vigil.observability.paths_info": lambda module_args: {"failed": True, "msg": "permission denied: /etc/x"}})
+    result = act.run(task_vars={})
+    assert result["failed"] and result["msg"] == "permission denied: /etc/x"
