@@ -6,6 +6,7 @@
 #   tools/test.sh STAGE...     chosen stages (setup docker images controllers mirror yamllint
 #                              ansible-lint sanity argspecs unit unit-matrix render integration
 #                              molecule; sanity-main: sanity with the main ansible-core)
+#   tools/test.sh "lanes:A B+C"  stages side by side: lane A beside lane B then C (see lanes())
 #
 # The support window (tools/matrix.sh): the main ansible-core (.venv) runs everything; sanity runs
 # under the lowest and the newest ($other_cores below), the unit tier and one Molecule scenario
@@ -187,14 +188,48 @@ run() {
   esac
 }
 
+# Stages side by side: each argument is one lane, its stages (separated by "+") run in order.
+# Each lane's output is printed whole when every lane has ended, in the order given. The lanes of
+# `all` are each one process on one core (render: ansible-playbook one test at a time; sanity and
+# the unit tiers: one interpreter), so two of them share the two cores without waiting on each
+# other.
+lanes() {
+  local dir i=0 lane pid
+  dir=$(mktemp -d "$cache/lanes.XXXXXX")
+  local -a pids=()
+  for lane in "$@"; do
+    (
+      summary=(); failure_tails=(); failed=0
+      for s in ${lane//+/ }; do run "$s"; done
+      [ ${#summary[@]} -eq 0 ] || printf '%s\n' "${summary[@]}" > "$dir/$i.summary"
+      [ ${#failure_tails[@]} -eq 0 ] || printf '%s\n\n' "${failure_tails[@]}" > "$dir/$i.tails"
+      exit $failed
+    ) > "$dir/$i.log" 2>&1 &
+    pids+=("$!")
+    i=$((i + 1))
+  done
+  i=0
+  for pid in "${pids[@]}"; do
+    wait "$pid" || failed=1
+    cat "$dir/$i.log"
+    [ -f "$dir/$i.summary" ] && mapfile -t -O "${#summary[@]}" summary < "$dir/$i.summary"
+    [ -f "$dir/$i.tails" ] && failure_tails+=("$(cat "$dir/$i.tails")")
+    i=$((i + 1))
+  done
+  rm -rf "$dir"
+}
+
 case ${1:-all} in
-  all) set -- setup docker images controllers mirror yamllint ansible-lint sanity argspecs unit unit-matrix render integration molecule ;;
-  quick) set -- setup yamllint ansible-lint argspecs unit render ;;
+  all) set -- setup docker images controllers mirror yamllint argspecs "lanes:render ansible-lint+sanity+unit+unit-matrix+integration" molecule ;;
+  quick) set -- setup yamllint argspecs "lanes:render ansible-lint+unit" ;;
 esac
 
 start_all=$(now)
 for s in "$@"; do
-  run "$s"
+  case $s in
+    lanes:*) read -r -a lane_list <<< "${s#lanes:}"; lanes "${lane_list[@]}" ;;
+    *) run "$s" ;;
+  esac
   # Without the toolchain nothing after it can run.
   if [ $failed -ne 0 ] && [ "$s" = setup ]; then break; fi
 done
