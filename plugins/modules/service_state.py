@@ -18,6 +18,9 @@ description:
     C(StartLimitBurst); bookkeeping of systemd, not a change of the host, and not done in check mode.
   - The collection's roles call it once per service (the internal role C(_artifact), C(service.yml)) in
     place of a stat, a state read, a metrics read and a capability read.
+  - An action on the controller then renders O(unit_template) as M(ansible.builtin.template) would and compares
+    it with the unit file it read (RV(unit_differs)), and says whether the unit's steps have anything to do
+    (RV(todo)).
 author:
   - vigil.observability maintainers (@vigil)
 options:
@@ -44,9 +47,27 @@ options:
     description: The metric that holds the time of the last successful reload.
     type: str
     default: ""
+  unit_template:
+    description:
+      - The template of O(unit_file), rendered on the controller and compared with the file's owner (root),
+        group (root), mode (0644) and content; empty for no comparison (RV(unit_differs) is then false).
+    type: str
+    default: ""
+  template_dir:
+    description: Directory of a relative O(unit_template).
+    type: str
+    default: ""
+  private_users_var:
+    description:
+      - The variable through which the template sees RV(private_users) of this read; empty for none.
+    type: str
+    default: ""
 extends_documentation_fragment:
   - vigil.observability._service_endpoint
 attributes:
+  action:
+    description: The comparison with O(unit_template) runs on the controller.
+    support: full
   check_mode:
     description: Reads as in a real run; the failed state is not cleared.
     support: full
@@ -101,6 +122,19 @@ private_users:
   description: Whether the host's systemd can set up C(PrivateUsers=) (it has C(CAP_SYS_PTRACE)).
   returned: always
   type: bool
+unit_differs:
+  description: Whether O(unit_template) would change O(unit_file) (its content, owner, group or mode).
+  returned: always
+  type: bool
+pending:
+  description: Every path of RV(newer), once.
+  returned: always
+  type: list
+  elements: str
+todo:
+  description: Whether the unit is not active, not enabled, has paths in RV(pending) or differs (RV(unit_differs)).
+  returned: always
+  type: bool
 """
 
 
@@ -132,6 +166,10 @@ def main():
             url_password=dict(type="str", default="", no_log=True),
             client_cert=dict(type="path"),
             client_key=dict(type="path", no_log=False),
+            # Handled by the action on the controller (plugins/action/service_state.py).
+            unit_template=dict(type="str", default=""),
+            template_dir=dict(type="str", default=""),
+            private_users_var=dict(type="str", default=""),
         ),
         supports_check_mode=True,
     )
