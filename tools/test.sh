@@ -189,10 +189,11 @@ run() {
 }
 
 # Stages side by side: each argument is one lane, its stages (separated by "+") run in order.
-# Each lane's output is printed whole when every lane has ended, in the order given. The lanes of
-# `all` are each one process on one core (render: ansible-playbook one test at a time; sanity and
-# the unit tiers: one interpreter), so two of them share the two cores without waiting on each
-# other.
+# Each lane's output is printed whole when every lane has ended, in the order given. The stages
+# of the lanes of `all` are each one process on one core (render: ansible-playbook one test at a
+# time; sanity and the unit tiers: one interpreter), so two lanes share the two cores without
+# waiting on each other; each lane starts with what its stages need (the other cores'
+# controllers; the test mirror, which render takes checker binaries from and Molecule serves).
 lanes() {
   local dir i=0 lane pid
   dir=$(mktemp -d "$cache/lanes.XXXXXX")
@@ -220,7 +221,7 @@ lanes() {
 }
 
 case ${1:-all} in
-  all) set -- setup docker images controllers mirror yamllint argspecs "lanes:render ansible-lint+sanity+unit+unit-matrix+integration" molecule ;;
+  all) set -- setup docker images yamllint argspecs "lanes:controllers+ansible-lint+sanity+unit+unit-matrix+integration mirror+render" molecule ;;
   quick) set -- setup yamllint argspecs "lanes:render ansible-lint+unit" ;;
 esac
 
