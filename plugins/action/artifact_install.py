@@ -21,7 +21,7 @@ def tree_paths(job):
     tree = job.get("tree") or {}
     paths = [link["dest"] for link in job.get("links") or []]
     if tree.get("transfer") == "unarchive":
-        paths += [tree["dest"], tree["dest"].rstrip("/") + "/" + tree["creates"]]
+        paths += [tree["dest"], tree["creates_path"]]
     elif tree.get("transfer") == "copy":
         paths.append(tree["version_path"])
     return paths
@@ -46,7 +46,7 @@ def tree_differs(job, state):
         if (directory.get("type"), directory.get("owner"), directory.get("group"), directory.get("mode")) != (
                 "directory", "root", "root", "0755"):
             return True
-        return not (state.get(tree["dest"].rstrip("/") + "/" + tree["creates"]) or {}).get("exists")
+        return not (state.get(tree["creates_path"]) or {}).get("exists")
     version = str(job["version"])
     have = (state.get(tree["version_path"]) or {}).get("checksum")
     return have not in (checksum_s(version), checksum_s(version + "\n"))

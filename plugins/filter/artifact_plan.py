@@ -109,6 +109,8 @@ def artifact_plan(spec, architecture, parent_roles):
         tree["transfer"] = tree.get("transfer") or "unarchive"
         if tree.get("creates"):
             tree["creates"] = _text(tree["creates"]).replace("{arch}", arch)
+            # The file that shows an unpacked tree is complete (tree.yml's `creates`, the install read).
+            tree["creates_path"] = _text(tree["dest"]).rstrip("/") + "/" + tree["creates"]
     unpacked = cache + "/unpacked/"
     if tree.get("transfer") == "copy":
         # What tree.yml and tree_copy.yml use: the source directory in the cache, the version file,

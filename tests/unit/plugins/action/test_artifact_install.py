@@ -98,7 +98,8 @@ def test_spec_must_be_a_mapping():
     assert act.run(task_vars=VARS)["failed"]
 
 
-TREE_U = {"tree": {"transfer": "unarchive", "dest": "/opt/grafana-12", "creates": "bin/grafana"},
+TREE_U = {"tree": {"transfer": "unarchive", "dest": "/opt/grafana-12", "creates": "bin/grafana",
+                   "creates_path": "/opt/grafana-12/bin/grafana"},
           "links": [{"src": "/opt/grafana-12/bin/grafana", "dest": "/usr/local/bin/grafana"}], "version": "12"}
 TREE_C = {"tree": {"transfer": "copy", "dest": "/var/lib/plugins/x", "version_path": "/var/lib/plugins/x/.vigil-version"},
           "links": [], "version": "1.2.3"}

@@ -97,7 +97,8 @@ def test_tree_links_binaries_and_keeps_extra_files():
     tree = {"dest": "/opt/node-22", "creates": "bin/node-{arch}"}
     job = artifact_plan(spec(tree=tree, binaries=[{"src": "bin/node", "dest": "node"}],
                              extra_files=[{"src": "LICENSE", "dest": "/usr/share/doc/node/LICENSE"}]), "x86_64", ["r"])
-    assert job["tree"] == {"dest": "/opt/node-22", "creates": "bin/node-amd64", "transfer": "unarchive"}
+    assert job["tree"] == {"dest": "/opt/node-22", "creates": "bin/node-amd64", "transfer": "unarchive",
+                           "creates_path": "/opt/node-22/bin/node-amd64"}
     assert job["links"] == [{"src": "/opt/node-22/bin/node", "dest": "/usr/local/bin/node"}]
     assert [f["dest"] for f in job["files"]] == ["/usr/share/doc/node/LICENSE"]
     assert job["files"][0]["mode"] == "0644"
