@@ -90,7 +90,8 @@ do_integration() { "$venv/bin/python" -m pytest -q -m kuma tests/integration; }
 # services, so two overlap well on two cores. Each scenario's log is printed whole when it ends.
 # The matrix scenario (VIGIL_MATRIX_SCENARIO, empty for none) runs again under the other
 # ansible-cores of the window (VIGIL_MATRIX_CORES) right after its main run, in the same job:
-# its containers have fixed names, so its runs never overlap.
+# its containers have fixed names, so its runs never overlap. Those runs check, converge and
+# re-run it (.config/molecule/matrix.yml); its verify runs under the main core.
 matrix_scenario=${VIGIL_MATRIX_SCENARIO-role_node_exporter}
 matrix_cores=${VIGIL_MATRIX_CORES-$other_cores}
 # The Mitogen scenario (VIGIL_MITOGEN_SCENARIO, empty for none) runs once more, whole, under
@@ -144,7 +145,8 @@ do_molecule() {
           mitogen_run "${item%@*}" > "$logs/$item.log" 2>&1
         else
           { tools/matrix.sh prepare "${item#*@}" &&
-            tools/matrix.sh run "${item#*@}" molecule test -s "${item%@*}"; } > "$logs/$item.log" 2>&1
+            tools/matrix.sh run "${item#*@}" molecule -c .config/molecule/config.yml -c .config/molecule/matrix.yml \
+              test -s "${item%@*}"; } > "$logs/$item.log" 2>&1
         fi
         echo $? > "$logs/$item.rc"
         now > "$logs/$item.end"
