@@ -226,7 +226,7 @@ lanes() {
 
 case ${1:-all} in
   all) set -- setup docker images yamllint argspecs ansible-lint "lanes:controllers+sanity+unit+unit-matrix+integration mirror+render" molecule ;;
-  quick) set -- setup yamllint argspecs "lanes:render ansible-lint+unit" ;;
+  quick) set -- setup yamllint argspecs ansible-lint "lanes:render unit" ;;
 esac
 
 start_all=$(now)
