@@ -48,14 +48,17 @@ def run(*args):
 
 
 def get(url):
+    """Answer of the first request that is neither refused nor 503 (health while starting)."""
     for _attempt in range(50):
         try:
             with urllib.request.urlopen(url, timeout=2) as resp:
                 return resp.status, resp.read().decode()
         except urllib.error.HTTPError as exc:
-            return exc.code, exc.read().decode()
+            if exc.code != 503:
+                return exc.code, exc.read().decode()
         except OSError:
-            time.sleep(0.1)
+            pass
+        time.sleep(0.1)
     raise AssertionError("%s never answered" % url)
 
 
@@ -178,3 +181,27 @@ def test_legacy_agent_flags_and_health(binaries):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_health_says_starting_until_receivers_are_bound(monkeypatch):
+    """Health answers 503 while the receivers are still being bound, as the product's extensions do.
+
+    A client that waits for health may send data at once; before, the stand-in answered 200 before
+    its OTLP receiver listened, and such a client was refused.
+    """
+    monkeypatch.syspath_prepend(STANDINS)
+    from otelcol_core.httpkit import Request  # pylint: disable=import-outside-toplevel
+    from otelcol_core.runtime import Runtime  # pylint: disable=import-outside-toplevel
+
+    runtime = Runtime({"service": {"pipelines": {"traces": {}}}}, "otelcol-contrib", "0.159.0", "otelcol-contrib")
+    request = Request("GET", "/status", {}, b"")
+    for route, starting, ready in ((runtime._health_v2_route("/status"), "StatusStarting", "StatusOK"),
+                                   (runtime._health_v1_route("/status"), "Server not available", "Server available")):
+        answer = route(request)
+        assert answer.status == 503 and json.loads(answer.body)["status"] == starting
+        runtime.ready = True
+        answer = route(request)
+        assert answer.status == 200 and json.loads(answer.body)["status"] == ready
+        runtime.ready = False
+    runtime.start()
+    assert runtime.ready

@@ -290,6 +290,8 @@ class Runtime:
         self.metrics = Metrics()
         self.listeners = []
         self.started = time.time()
+        # Health answers "starting" (503) until every receiver is bound, as the product's does.
+        self.ready = False
         self.extensions = {}
         self.stores = {}
         self.metric_backends = {}
@@ -336,6 +338,7 @@ class Runtime:
             if rid in (self.cfg.get("receivers") or {}):
                 self._start_receiver(rid, (self.cfg.get("receivers") or {}).get(rid) or {})
         self._start_telemetry(service.get("telemetry") or {})
+        self.ready = True
         log("info", "Everything is ready. Begin running and processing data.")
 
     def _listen_http(self, name, endpoint, route, tls=None):
@@ -385,10 +388,12 @@ class Runtime:
             if req.path != path:
                 return Response(404, "404 page not found\n")
             now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-            return Response(200, {"start_time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(self.started)),
-                                  "healthy": True, "status": "StatusOK", "error": None, "status_time": now,
-                                  "components": {"pipeline:%s" % p: {"healthy": True, "status": "StatusOK"}
-                                                 for p in self.pipelines}})
+            status = "StatusOK" if self.ready else "StatusStarting"
+            return Response(200 if self.ready else 503,
+                            {"start_time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(self.started)),
+                             "healthy": self.ready, "status": status, "error": None, "status_time": now,
+                             "components": {"pipeline:%s" % p: {"healthy": self.ready, "status": status}
+                                            for p in self.pipelines}})
         return route
 
     def _health_v1_route(self, path):
@@ -396,9 +401,10 @@ class Runtime:
             if req.path != path:
                 return Response(404, "404 page not found\n")
             uptime = time.time() - self.started
-            return Response(200, {"status": "Server available",
-                                  "upSince": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(self.started)),
-                                  "uptime": "%.3fs" % uptime})
+            return Response(200 if self.ready else 503,
+                            {"status": "Server available" if self.ready else "Server not available",
+                             "upSince": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(self.started)),
+                             "uptime": "%.3fs" % uptime})
         return route
 
     def _start_query(self, xid, xcfg):
