@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import yaml
 from jinja2 import Undefined
 
-from ansible_collections.vigil.observability.plugins.plugin_utils.filter_args import fail
+from ansible_collections.vigil.observability.plugins.plugin_utils.filter_args import fail, read_yaml
 
 _NAME = "placeholder_secrets"
 
@@ -38,8 +38,7 @@ def example_values(path=None):
     """The string values of the example vault file (read once per controller process)."""
     path = os.path.normpath(path or _EXAMPLE_VAULT_PATH)
     try:
-        with open(path, encoding="utf-8") as handle:
-            data = yaml.safe_load(handle) or {}
+        data = read_yaml(path) or {}
     except (OSError, yaml.YAMLError):
         return frozenset(_FALLBACK)
     if not isinstance(data, Mapping):

@@ -26,7 +26,8 @@ from ansible_collections.vigil.observability.plugins.filter.service_endpoint imp
     GATEWAY_ROLE, SERVICES, _default, _gateway_routes, _setting, address_of)
 from ansible_collections.vigil.observability.plugins.module_utils._address import (
     WILDCARDS, is_loopback, join_hostport, split_hostport)
-from ansible_collections.vigil.observability.plugins.plugin_utils.filter_args import ansible_bool, fail, host_var, mapping
+from ansible_collections.vigil.observability.plugins.plugin_utils.filter_args import (
+    ansible_bool, fail, host_var, mapping, read_yaml)
 
 _PLAYBOOKS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir, "playbooks")
 
@@ -304,8 +305,7 @@ def tier_roles():
     for playbook, group_var, group_default in _TIERS:
         path = os.path.normpath(os.path.join(_PLAYBOOKS_DIR, playbook))
         try:
-            with open(path, encoding="utf-8") as handle:
-                plays = yaml.safe_load(handle) or []
+            plays = read_yaml(path) or []
         except (OSError, yaml.YAMLError) as exc:
             raise AnsibleFilterError("port_clashes: cannot read the tier playbook %s: %s" % (playbook, exc)) from exc
         roles = []

@@ -16,7 +16,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.vigil.observability.plugins.module_utils._address import (
     WILDCARDS, is_loopback, join_hostport, split_hostport)
-from ansible_collections.vigil.observability.plugins.plugin_utils.filter_args import ansible_bool, fail as _fail, host_var as _get
+from ansible_collections.vigil.observability.plugins.plugin_utils.filter_args import ansible_bool, fail as _fail, host_var as _get, read_yaml
 
 _ROLES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir, "roles")
 
@@ -194,8 +194,7 @@ def role_defaults(role):
     """The literal defaults of a role of this collection (read once per controller process)."""
     path = os.path.normpath(os.path.join(_ROLES_DIR, role, "defaults", "main.yml"))
     try:
-        with open(path, encoding="utf-8") as handle:
-            data = yaml.safe_load(handle) or {}
+        data = read_yaml(path) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise AnsibleFilterError("service_endpoint: cannot read the defaults of role %s: %s" % (role, exc)) from exc
     return data
