@@ -65,6 +65,10 @@ VARIANTS = {
     "viewer": dict(BASE, grafana_servers_group="secured_servers"),
     "bad_placeholder_password": {"grafana_admin_password": "change-me"},
     "bad_placeholder_hook": dict(BASE, grafana_mattermost_webhook_url="https://mattermost.example.org/hooks/xxxxxxxxxxxxxxxxxxxxxxxxxx"),
+    # The apt key is trusted only with its fingerprint pinned: checked with the package method only.
+    "package": dict(BASE, grafana_install_method="package"),
+    "bad_fingerprint": dict(BASE, grafana_install_method="package", grafana_apt_key_fingerprint="B53AE77BADB630A683046005"),
+    "archive_any_fingerprint": dict(BASE, grafana_apt_key_fingerprint="not used by the archive method"),
 }
 GROUPS = {"monitoring_servers": ["server"], "secured_servers": ["secured"]}
 
@@ -229,6 +233,7 @@ def test_selected_and_extra_datasources(rendered):
     ("bad_tls", ["grafana_tls_cert_file and grafana_tls_key_file"]),
     ("bad_placeholder_password", ["grafana_admin_password is the placeholder (secret)"]),
     ("bad_placeholder_hook", ["grafana_mattermost_webhook_url is the placeholder"]),
+    ("bad_fingerprint", ["grafana_apt_key_fingerprint 'B53AE77BADB630A683046005' is not an OpenPGP v4 fingerprint"]),
 ])
 def test_bad_input_fails_in_preflight_naming_the_variable(rendered, name, words):
     message = rendered[name]["failed"]
@@ -236,3 +241,8 @@ def test_bad_input_fails_in_preflight_naming_the_variable(rendered, name, words)
     for word in words:
         assert word in message
     assert PASSWORD not in message and "change-me" not in message
+
+
+@pytest.mark.parametrize("name", ["package", "archive_any_fingerprint"])
+def test_the_apt_key_fingerprint_is_checked_for_the_package_method_only(rendered, name):
+    assert rendered[name]["failed"] is None, rendered[name]["failed"]
