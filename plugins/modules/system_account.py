@@ -20,9 +20,12 @@ author:
   - vigil.observability maintainers (@vigil)
 options:
   user:
-    description: The system user.
+    description:
+      - The system user.
+      - Empty for directories only (a service run by an account of its distribution package, as nginx's C(www-data)):
+        then no account is created or changed, and O(group), the default group of the directories, must exist.
     type: str
-    required: true
+    default: ""
   group:
     description: Its primary group, a system group.
     type: str
@@ -143,7 +146,7 @@ def directory_changes(directories, default_group, states):
 def main():
     module = AnsibleModule(
         argument_spec=dict(
-            user=dict(type="str", required=True),
+            user=dict(type="str", default=""),
             group=dict(type="str", required=True),
             extra_groups=dict(type="list", elements="str", default=[]),
             home=dict(type="str", default="/nonexistent"),
@@ -162,7 +165,7 @@ def main():
         except ValueError:
             module.fail_json(msg="system_account: the mode of %s must be octal, not %r" % (item["path"], item.get("mode")))
     passwd, groups = read_accounts()
-    steps = account_changes(passwd, groups, user, group, params["extra_groups"], params["home"], params["shell"])
+    steps = account_changes(passwd, groups, user, group, params["extra_groups"], params["home"], params["shell"]) if user else []
     unknown = [g for g in params["extra_groups"] if g not in groups]
     if unknown:
         module.fail_json(msg="system_account: the supplementary group(s) %s of %s do not exist" % (", ".join(unknown), user))
