@@ -6,7 +6,9 @@ services' listen variables, TLS and auth settings, and how an inventory host is 
 
 from __future__ import annotations
 
+import base64
 import functools
+import hashlib
 import os
 from collections.abc import Mapping
 from urllib.parse import urlsplit
@@ -14,6 +16,7 @@ from urllib.parse import urlsplit
 import yaml
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.vigil.observability.plugins.filter.paths_to_change import paths_to_change
 from ansible_collections.vigil.observability.plugins.module_utils._address import (
     WILDCARDS, is_loopback, join_hostport, split_hostport)
 from ansible_collections.vigil.observability.plugins.plugin_utils.filter_args import ansible_bool, fail as _fail, host_var as _get, read_yaml
@@ -152,7 +155,8 @@ SERVICES = {
 # The nginx gateway (roles/gateway): where it listens and which services it routes, and the path
 # of the CA certificate its `trust` entry point installs on every host when it issues its own.
 GATEWAY_ROLE = "gateway"
-GATEWAY_CA_FILE = "/usr/local/share/ca-certificates/vigil-gateway-%s.crt"
+GATEWAY_CA_PREFIX = "/usr/local/share/ca-certificates/vigil-gateway-"
+GATEWAY_CA_FILE = GATEWAY_CA_PREFIX + "%s.crt"
 # The path prefix of a routed service: Loki's API paths already begin with /loki/; Jaeger's query
 # service is proxied at its own base path.
 GATEWAY_PREFIX = {"loki": "/loki/", "jaeger_query": None}
@@ -345,6 +349,11 @@ def _gateway_route(hv, service):
     return routes[service] if service in routes else None
 
 
+def _gateway_own_ca(hv):
+    """Whether the gateway's certificate is issued by its own CA (no gateway_tls_cert or gateway_tls_cert_file given)."""
+    return not any(_setting(hv, GATEWAY_ROLE, var) for var in ("gateway_tls_cert", "gateway_tls_cert_file"))
+
+
 def _gateway_endpoint(server, service, hv, hostvars, route_users, spec, enabled):
     """The gateway's TLS + basic-auth endpoint in front of ``service`` on ``server``."""
     listen = str(_setting(hv, GATEWAY_ROLE, "gateway_listen_address") or "").strip("[]")
@@ -356,7 +365,7 @@ def _gateway_endpoint(server, service, hv, hostvars, route_users, spec, enabled)
     path = ""
     if GATEWAY_PREFIX.get(service) is None and "base_path" in spec:
         path = str(_setting(hv, spec["role"], spec["base_path"]) or "").rstrip("/")
-    own_ca = not any(_setting(hv, GATEWAY_ROLE, var) for var in ("gateway_tls_cert", "gateway_tls_cert_file"))
+    own_ca = _gateway_own_ca(hv)
     joined = join_hostport(address, port)
     users = route_users or _setting(hv, GATEWAY_ROLE, "gateway_basic_auth_users")
     return {"host": server, "service": service, "address": address, "port": port, "hostport": joined,
@@ -433,11 +442,55 @@ def endpoint_ports(server, services, hostvars):
     return sorted(service_endpoint(server, service, hostvars)["port"] for service in services)
 
 
+def gateway_trust_servers(servers, hostvars):
+    """The hosts of ``servers`` (inventory names) whose gateway issues its own certificate, in order: the gateway on
+    (``vigil_gateway_enabled``) and neither ``gateway_tls_cert`` nor ``gateway_tls_cert_file`` given. A name the
+    inventory does not have is left out."""
+    if isinstance(servers, str) or not isinstance(servers, (list, tuple)):
+        _fail("gateway_trust_servers", "the servers must be a list of inventory host names, not %r", servers)
+    out = []
+    for server in servers:
+        if server not in hostvars or server in out:
+            continue
+        hv = _get(hostvars, server, {})
+        if ansible_bool(_get(hv, "vigil_gateway_enabled", True)) and _gateway_own_ca(hv):
+            out.append(server)
+    return out
+
+
+def gateway_trust_changes(read, state, servers):
+    """What the trust entry point of the gateway role has to do on a host.
+
+    ``read`` is the results of the ``slurp`` of each server's CA certificate (``item`` the server, ``content`` when
+    it was read); ``state`` the ``paths`` of ``vigil.observability.paths_info`` for the CA files of the trust store
+    (its glob of ``vigil-gateway-*.crt``); ``servers`` the servers this host trusts. Returns ``found`` (the results
+    with a certificate), ``missing`` (the servers without one), ``install`` (the servers whose CA file is missing here
+    or differs in content, owner root, group root or mode 0644), ``stale`` (the CA files of servers no longer
+    trusted; a server still trusted keeps its file while its CA cannot be read) and ``files`` (server -> CA file).
+    """
+    if not isinstance(read, (list, tuple)):
+        _fail("gateway_trust_changes", "the slurp results must be a list, not %r", read)
+    if not isinstance(state, Mapping):
+        _fail("gateway_trust_changes", "the state must be the paths of vigil.observability.paths_info, not %r", state)
+    found = [result for result in read if isinstance(result, Mapping) and "content" in result]
+    missing = [result.get("item") for result in read if isinstance(result, Mapping) and "content" not in result]
+    items = [{"dest": GATEWAY_CA_FILE % result["item"]} for result in found]
+    checksums = [hashlib.sha1(base64.b64decode(str(result["content"]))).hexdigest() for result in found]
+    changing = {item["dest"] for item in paths_to_change(items, state, checksums, owner="root", group="root", mode="0644")}
+    trusted = {GATEWAY_CA_FILE % server for server in servers}
+    return {"found": found, "missing": missing,
+            "install": [result["item"] for result in found if GATEWAY_CA_FILE % result["item"] in changing],
+            "stale": sorted(path for path, info in state.items()
+                            if path.startswith(GATEWAY_CA_PREFIX) and path not in trusted and isinstance(info, Mapping) and info.get("exists")),
+            "files": {result["item"]: GATEWAY_CA_FILE % result["item"] for result in found}}
+
+
 class FilterModule:
-    """host_address, service_endpoint, service_endpoints, endpoint_ports, listen_parts, unprotected_listeners and
-    loopback_host."""
+    """host_address, service_endpoint, service_endpoints, endpoint_ports, listen_parts, unprotected_listeners,
+    loopback_host, gateway_trust_servers and gateway_trust_changes."""
 
     def filters(self):
         return {"host_address": host_address, "service_endpoint": service_endpoint,
                 "unprotected_listeners": unprotected_listeners, "loopback_host": loopback_host,
-                "service_endpoints": service_endpoints, "listen_parts": listen_parts, "endpoint_ports": endpoint_ports}
+                "service_endpoints": service_endpoints, "listen_parts": listen_parts, "endpoint_ports": endpoint_ports,
+                "gateway_trust_servers": gateway_trust_servers, "gateway_trust_changes": gateway_trust_changes}

@@ -28,6 +28,15 @@ options:
     description: Compute the SHA-1 of regular files (what M(ansible.builtin.copy) and M(ansible.builtin.template) compare).
     type: bool
     default: true
+  globs:
+    description:
+      - Absolute shell patterns (C(*), C(?), C([...]) in the last part of the path only). Every path that matches one is read as
+        well and added to RV(paths); a pattern whose directory does not exist matches nothing.
+      - The collection's roles list with it the files they wrote earlier under a name of theirs, to remove those no longer wanted.
+    type: list
+    elements: path
+    default: []
+    version_added: 0.3.0
   newer_than:
     description:
       - A reference file. RV(newer) lists the paths of O(newer_paths) whose status changed after it was last modified (as
@@ -49,12 +58,18 @@ EXAMPLES = r"""
       - /etc/prometheus/prometheus.yml
       - /etc/prometheus/web.yml
   register: __state
+
+- name: Read the gateway CAs in the trust store, whatever servers they are of
+  vigil.observability.paths_info:
+    paths: [/usr/sbin/update-ca-certificates]
+    globs: [/usr/local/share/ca-certificates/vigil-gateway-*.crt]
+  register: __trust
 """
 
 RETURN = r"""
 paths:
   description:
-    - One entry per path of O(paths). C(exists) false when nothing is there (the other keys are then absent).
+    - One entry per path of O(paths) and per path a pattern of O(globs) matched. C(exists) false when nothing is there (the other keys are then absent).
     - C(type) is C(file), C(directory), C(link) or C(other); C(mode) the permission bits as four octal digits;
       C(owner) and C(group) the names (the numeric id when the name is unknown); C(checksum) the SHA-1 of a regular file
       (with O(checksum)), empty when unreadable.
@@ -77,6 +92,9 @@ newer:
     reload: [/etc/prometheus/prometheus.yml]
 """
 
+import fnmatch
+import os
+
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.vigil.observability.plugins.module_utils._paths import newer_groups, path_state, relative_paths
@@ -87,17 +105,34 @@ def main():
         argument_spec={
             "paths": {"type": "list", "elements": "path", "required": True},
             "checksum": {"type": "bool", "default": True},
+            "globs": {"type": "list", "elements": "path", "default": []},
             "newer_than": {"type": "path"},
             "newer_paths": {"type": "dict", "default": {}},
         },
         supports_check_mode=True,
     )
     groups = module.params["newer_paths"]
-    relative = relative_paths(module.params["paths"], *groups.values())
+    relative = relative_paths(module.params["paths"], module.params["globs"], *groups.values())
     if relative:
         module.fail_json(msg="paths_info: paths must be absolute: %s" % ", ".join(relative))
+    magic = [g for g in module.params["globs"] if any(c in os.path.dirname(g) for c in "*?[")]
+    if magic:
+        module.fail_json(msg="paths_info: a pattern of globs may have wildcards in its last part only: %s" % ", ".join(magic))
+    paths = list(module.params["paths"])
+    for pattern in module.params["globs"]:
+        paths.extend(matching(pattern))
     newer = newer_groups(module.params["newer_than"], groups)
-    module.exit_json(changed=False, paths={p: path_state(p, module.params["checksum"]) for p in module.params["paths"]}, newer=newer)
+    module.exit_json(changed=False, paths={p: path_state(p, module.params["checksum"]) for p in paths}, newer=newer)
+
+
+def matching(pattern):
+    """The paths of the directory of ``pattern`` whose name matches its last part, sorted; none when it is no directory."""
+    directory, name = os.path.split(pattern)
+    try:
+        entries = os.listdir(directory)
+    except OSError:
+        return []
+    return [os.path.join(directory, entry) for entry in sorted(entries) if fnmatch.fnmatchcase(entry, name)]
 
 
 if __name__ == "__main__":

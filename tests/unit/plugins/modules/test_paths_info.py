@@ -1,0 +1,22 @@
+# Copyright: vigil.observability contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+from __future__ import annotations
+
+from ansible_collections.vigil.observability.plugins.modules.paths_info import matching
+
+
+def test_matching_lists_the_names_of_the_pattern_sorted(tmp_path):
+    for name in ["vigil-gateway-b.crt", "vigil-gateway-a.crt", "other.crt", "vigil-gateway-a.crt.bak"]:
+        (tmp_path / name).write_text("x")
+    (tmp_path / "vigil-gateway-dir.crt").mkdir()
+    assert matching(str(tmp_path / "vigil-gateway-*.crt")) == [
+        str(tmp_path / n) for n in ["vigil-gateway-a.crt", "vigil-gateway-b.crt", "vigil-gateway-dir.crt"]]
+    assert matching(str(tmp_path / "vigil-gateway-?.crt")) == [str(tmp_path / n) for n in ["vigil-gateway-a.crt", "vigil-gateway-b.crt"]]
+    # Case counts, as on the host's file system.
+    assert matching(str(tmp_path / "VIGIL-*")) == []
+
+
+def test_a_missing_directory_matches_nothing(tmp_path):
+    assert matching(str(tmp_path / "absent" / "*.crt")) == []
+    (tmp_path / "file").write_text("x")
+    assert matching(str(tmp_path / "file" / "*.crt")) == []
