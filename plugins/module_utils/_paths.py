@@ -19,8 +19,8 @@ def _name(lookup, ident):
         return str(ident)
 
 
-def _sha1(path):
-    digest = hashlib.sha1()
+def _digest(path, algorithm="sha1"):
+    digest = hashlib.new(algorithm)
     try:
         with open(path, "rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
@@ -30,8 +30,9 @@ def _sha1(path):
     return digest.hexdigest()
 
 
-def path_state(path, checksum=True):
-    """Type, mode, owner, group (and the SHA-1 of a regular file) of ``path``; ``{"exists": False}`` when absent."""
+def path_state(path, checksum=True, algorithm="sha1"):
+    """Type, mode, owner, group (and the digest of a regular file, SHA-1 unless ``algorithm`` names another) of
+    ``path``; ``{"exists": False}`` when absent."""
     try:
         info = os.lstat(path)
     except (FileNotFoundError, NotADirectoryError):
@@ -54,7 +55,7 @@ def path_state(path, checksum=True):
     if kind == "link":
         entry["target"] = os.readlink(path)
     if kind == "file" and checksum:
-        entry["checksum"] = _sha1(path)
+        entry["checksum"] = _digest(path, algorithm)
     return entry
 
 

@@ -28,6 +28,14 @@ options:
     description: Compute the SHA-1 of regular files (what M(ansible.builtin.copy) and M(ansible.builtin.template) compare).
     type: bool
     default: true
+  checksum_algorithm:
+    description:
+      - The digest RV(paths) reports as C(checksum). C(sha1) is what M(ansible.builtin.copy) and M(ansible.builtin.template)
+        compare; C(sha256) what release checksums and the roles' stamps name.
+    type: str
+    choices: [sha1, sha256]
+    default: sha1
+    version_added: 0.3.0
   globs:
     description:
       - Absolute shell patterns (C(*), C(?), C([...]) in the last part of the path only). Every path that matches one is read as
@@ -71,8 +79,8 @@ paths:
   description:
     - One entry per path of O(paths) and per path a pattern of O(globs) matched. C(exists) false when nothing is there (the other keys are then absent).
     - C(type) is C(file), C(directory), C(link) or C(other); C(mode) the permission bits as four octal digits;
-      C(owner) and C(group) the names (the numeric id when the name is unknown); C(checksum) the SHA-1 of a regular file
-      (with O(checksum)), empty when unreadable.
+      C(owner) and C(group) the names (the numeric id when the name is unknown); C(checksum) the digest of a regular file
+      (with O(checksum); SHA-1 unless O(checksum_algorithm) says otherwise), empty when unreadable.
   returned: always
   type: dict
   sample:
@@ -105,6 +113,7 @@ def main():
         argument_spec={
             "paths": {"type": "list", "elements": "path", "required": True},
             "checksum": {"type": "bool", "default": True},
+            "checksum_algorithm": {"type": "str", "choices": ["sha1", "sha256"], "default": "sha1"},
             "globs": {"type": "list", "elements": "path", "default": []},
             "newer_than": {"type": "path"},
             "newer_paths": {"type": "dict", "default": {}},
@@ -122,7 +131,7 @@ def main():
     for pattern in module.params["globs"]:
         paths.extend(matching(pattern))
     newer = newer_groups(module.params["newer_than"], groups)
-    module.exit_json(changed=False, paths={p: path_state(p, module.params["checksum"]) for p in paths}, newer=newer)
+    module.exit_json(changed=False, paths={p: path_state(p, module.params["checksum"], module.params["checksum_algorithm"]) for p in paths}, newer=newer)
 
 
 def matching(pattern):

@@ -20,3 +20,16 @@ def test_a_missing_directory_matches_nothing(tmp_path):
     assert matching(str(tmp_path / "absent" / "*.crt")) == []
     (tmp_path / "file").write_text("x")
     assert matching(str(tmp_path / "file" / "*.crt")) == []
+
+
+def test_path_state_digests(tmp_path):
+    import hashlib
+
+    from ansible_collections.vigil.observability.plugins.module_utils._paths import path_state
+
+    target = tmp_path / "stamp"
+    target.write_bytes(b"node 22.23.3 lockfile abc\n")
+    assert path_state(str(target))["checksum"] == hashlib.sha1(b"node 22.23.3 lockfile abc\n").hexdigest()
+    assert path_state(str(target), algorithm="sha256")["checksum"] == hashlib.sha256(b"node 22.23.3 lockfile abc\n").hexdigest()
+    assert "checksum" not in path_state(str(target), checksum=False)
+    assert path_state(str(tmp_path / "absent"), algorithm="sha256") == {"exists": False}
