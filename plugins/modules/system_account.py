@@ -22,7 +22,7 @@ options:
   user:
     description:
       - The system user.
-      - Empty for directories only (a service run by an account of its distribution package, as nginx's C(www-data)):
+      - Empty for directories only (a service run by an account of its distribution package, as nginx's C(www-data));
         then no account is created or changed, and O(group), the default group of the directories, must exist.
     type: str
     default: ""
