@@ -474,15 +474,16 @@ def gateway_trust_changes(read, state, servers):
         _fail("gateway_trust_changes", "the state must be the paths of vigil.observability.paths_info, not %r", state)
     found = [result for result in read if isinstance(result, Mapping) and "content" in result]
     missing = [result.get("item") for result in read if isinstance(result, Mapping) and "content" not in result]
-    items = [{"dest": GATEWAY_CA_FILE % result["item"]} for result in found]
+    files = {result["item"]: GATEWAY_CA_FILE % result["item"] for result in found}
     checksums = [hashlib.sha1(base64.b64decode(str(result["content"]))).hexdigest() for result in found]
-    changing = {item["dest"] for item in paths_to_change(items, state, checksums, owner="root", group="root", mode="0644")}
+    changing = {item["dest"] for item in paths_to_change([{"dest": files[result["item"]]} for result in found], state,
+                                                         checksums, owner="root", group="root", mode="0644")}
     trusted = {GATEWAY_CA_FILE % server for server in servers}
     return {"found": found, "missing": missing,
-            "install": [result["item"] for result in found if GATEWAY_CA_FILE % result["item"] in changing],
+            "install": [server for server, path in files.items() if path in changing],
             "stale": sorted(path for path, info in state.items()
                             if path.startswith(GATEWAY_CA_PREFIX) and path not in trusted and isinstance(info, Mapping) and info.get("exists")),
-            "files": {result["item"]: GATEWAY_CA_FILE % result["item"] for result in found}}
+            "files": files}
 
 
 class FilterModule:
