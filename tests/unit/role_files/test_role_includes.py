@@ -8,20 +8,11 @@
   the controller a copy of the spec at each include (roles/_artifact/README.md).
 """
 
-import glob
-import os
-
 import pytest
-import yaml
+from repo_yaml import yaml_files
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+TASK_FILES = ("roles/*/tasks/*.yml", "roles/*/handlers/*.yml", "playbooks/*.yml", "molecule/*/*.yml", "*.yml")
 ROLE_CALLS = ("include_role", "import_role", "ansible.builtin.include_role", "ansible.builtin.import_role")
-
-
-def task_files():
-    for pattern in ("roles/*/tasks/*.yml", "roles/*/handlers/*.yml", "playbooks/*.yml", "molecule/*/*.yml", "*.yml"):
-        for path in sorted(glob.glob(os.path.join(ROOT, pattern))):
-            yield os.path.relpath(path, ROOT)
 
 
 def tasks(node):
@@ -38,12 +29,7 @@ def tasks(node):
 
 def role_calls():
     calls = []
-    for path in task_files():
-        with open(os.path.join(ROOT, path), encoding="utf-8") as handle:
-            try:
-                data = yaml.safe_load(handle)
-            except yaml.YAMLError:
-                continue  # not a task file (molecule.yml with environment references, ...)
+    for path, data in yaml_files(TASK_FILES):
         for task in tasks(data):
             for key in ROLE_CALLS:
                 if isinstance(task.get(key), dict):
