@@ -94,4 +94,8 @@ class ActionModule(ActionBase):
         finally:
             self._remove_tmp_path(self._connection._shell.tmpdir)
         result.update(job=job, cached=cached, paths=state, files_changing=files_changing, steps=steps)
+        # The start of the record of this artifact's run (registered as __artifact_run), which the
+        # later steps of _artifact update: nothing of an earlier artifact's run carries over.
+        result.update(version=spec.get("version"), binary_changed=False, binaries_switched=False,
+                      config_changed=False, previous_binaries={}, previous_configs={})
         return result

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Mapping
 
 from ansible.errors import AnsibleError
@@ -16,7 +17,7 @@ from ansible_collections.vigil.observability.plugins.plugin_utils.action_modules
 
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
-    _VALID_ARGS = frozenset(("files", "template_dir", "owner", "group", "mode"))
+    _VALID_ARGS = frozenset(("files", "template_dir", "owner", "group", "mode", "absent"))
 
     def run(self, tmp=None, task_vars=None):
         task_vars = task_vars or {}
@@ -25,11 +26,17 @@ class ActionModule(ActionBase):
         files = args.get("files") or []
         if not isinstance(files, list) or not all(isinstance(item, Mapping) and item.get("dest") for item in files):
             return dict(result, failed=True, msg="template_state: files must be a list of items with src and dest")
+        absent = args.get("absent") or []
+        if not isinstance(absent, list) or not all(isinstance(path, str) and path.startswith("/") for path in absent):
+            return dict(result, failed=True, msg="template_state: absent must be a list of absolute paths or patterns")
+        paths, globs = split_patterns(absent)
         try:
             state = {}
-            if files:
-                state = run_module(self, "vigil.observability.paths_info",
-                                   {"paths": [str(item["dest"]) for item in files]}, task_vars)["paths"]
+            if files or absent:
+                read = {"paths": [str(item["dest"]) for item in files] + paths}
+                if globs:
+                    read["globs"] = globs
+                state = run_module(self, "vigil.observability.paths_info", read, task_vars)["paths"]
             # The SHA-1 of what ansible.builtin.template would write (the one definition of that
             # rendering is the template_checksums lookup).
             lookup = lookup_loader.get("vigil.observability.template_checksums", loader=self._loader, templar=self._templar)
@@ -40,5 +47,23 @@ class ActionModule(ActionBase):
             return dict(result, failed=True, msg=str(error).strip())
         finally:
             self._remove_tmp_path(self._connection._shell.tmpdir)
-        result.update(paths=state, changing=changing)
+        result.update(paths=state, changing=changing, removing=removing(files, paths, globs, state))
         return result
+
+
+def split_patterns(absent):
+    """The plain paths and the shell patterns (a wildcard in the last part) of ``absent``."""
+    patterns = [path for path in absent if any(char in path.rsplit("/", 1)[-1] for char in "*?[")]
+    return [path for path in absent if path not in patterns], patterns
+
+
+def removing(files, paths, globs, state):
+    """What is on the host and must go: each plain path of ``paths`` that exists, and each regular file a
+    pattern of ``globs`` matched that is not the ``dest`` of an item of ``files`` (as find and a removal would)."""
+    wanted = {str(item["dest"]) for item in files}
+    found = [path for path in paths if (state.get(path) or {}).get("exists")]
+    if globs:
+        matched = [path for path, entry in state.items()
+                   if any(fnmatch.fnmatchcase(path, pattern) for pattern in globs) and (entry or {}).get("type") == "file"]
+        found += sorted(path for path in matched if path not in wanted and path not in found)
+    return [path for path in found if path not in wanted]

@@ -63,7 +63,7 @@ def _problems(spec, name):
 
 
 def artifact_plan(spec, architecture, parent_roles):
-    """The install plan (the ``__artifact_job`` fact) of ``spec`` for a host of ``architecture``.
+    """The install plan (the ``job`` of the ``__artifact_run`` record) of ``spec`` for a host of ``architecture``.
 
     ``spec`` maps every ``_artifact_*`` input of the install entry point without its prefix
     (``name``, ``version``, ``url``, ``checksum``, ...: ``_INPUTS``); ``parent_roles`` is

@@ -91,4 +91,30 @@ steps:
   description: Whether the fetch, tree or file steps have anything to do.
   type: bool
   returned: success
+version:
+  description: The version of O(spec) (C(spec.version)), the version the calling role reads after the install.
+  type: str
+  returned: success
+binary_changed:
+  description:
+    - Always false here. With the fields below it starts the record of this artifact's run (registered as C(__artifact_run) by the
+      C(_artifact) role), which the later steps update when they change something; nothing of an earlier artifact's run carries over.
+  type: bool
+  returned: success
+binaries_switched:
+  description: Always false here; the binary step sets it when it switched in new binaries.
+  type: bool
+  returned: success
+config_changed:
+  description: Always false here; the configuration step sets it when a configuration file of the artifact changed.
+  type: bool
+  returned: success
+previous_binaries:
+  description: Always empty here; the binaries a failed ready check puts back, set by the binary step.
+  type: dict
+  returned: success
+previous_configs:
+  description: Always empty here; the configuration files a failed ready check puts back, set by the configuration step.
+  type: dict
+  returned: success
 """

@@ -39,6 +39,15 @@ options:
   mode:
     description: The octal mode of an item without one.
     type: str
+  absent:
+    description:
+      - Absolute paths that must not exist on the host, read in the same call; RV(removing) lists those that do.
+      - A path with a wildcard (C(*), C(?), C([...])) in its last part is a pattern; RV(removing) lists the regular files it matches
+        that are not the C(dest) of an item of O(files) (files of an earlier run the role no longer writes).
+      - The C(_artifact) role's configuration step removes them after it wrote the files that changed.
+    type: list
+    elements: path
+    default: []
 attributes:
   action:
     description: Renders on the controller, reads on the host.
@@ -70,4 +79,9 @@ changing:
   returned: success
   type: list
   elements: dict
+removing:
+  description: The paths of O(absent) that exist, then the files its patterns matched that no item of O(files) writes.
+  returned: success
+  type: list
+  elements: str
 """

@@ -71,7 +71,7 @@ CASES = {
                "telegraf_config": {"secretstores": {"os": [{"id": "local"}]}}},
     "old_release": {"telegraf_version": "1.26.3", "telegraf_prometheus_client_basic_username": "prometheus",
                     "telegraf_prometheus_client_basic_password": PASSWORD},
-    "package": {"telegraf_install_method": "package", "__artifact_version": "1.39.3",
+    "package": {"telegraf_install_method": "package", "__artifact_run": {"version": "1.39.3"},
                 "telegraf_repo_key_checksum": "sha256:" + "a" * 64},
 }
 

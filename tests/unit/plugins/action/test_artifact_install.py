@@ -60,6 +60,20 @@ def test_a_differing_binary_is_a_step(tmp_path):
     assert result["steps"] and [f["dest"] for f in result["files_changing"]] == ["/usr/local/bin/node_exporter"]
 
 
+def test_the_run_record_starts_afresh(tmp_path):
+    """The result starts the record of this artifact's run (__artifact_run): the spec's version and
+    nothing changed yet, whatever an earlier artifact's run recorded."""
+    cache(tmp_path)
+    act, _calls = action(dict(ACCOUNT, spec=spec(tmp_path)), {
+        "vigil.observability.system_account": lambda a: {"changed": False},
+        "vigil.observability.paths_info": lambda a: {"paths": {}}})
+    result = act.run(task_vars=dict(VARS, __artifact_run={"version": "0.1", "binary_changed": True, "config_changed": True}))
+    assert {key: result[key] for key in ("version", "binary_changed", "binaries_switched", "config_changed", "previous_binaries",
+                                         "previous_configs")} == {
+        "version": "1.9.0", "binary_changed": False, "binaries_switched": False, "config_changed": False,
+        "previous_binaries": {}, "previous_configs": {}}
+
+
 def test_not_cached_reads_nothing(tmp_path):
     act, calls = action(dict(ACCOUNT, spec=spec(tmp_path)), {"vigil.observability.system_account": lambda a: {"changed": False}})
     result = act.run(task_vars=VARS)

@@ -59,3 +59,30 @@ def test_a_failing_read_fails_with_its_message(monkeypatch):
         "vigil.observability.paths_info": lambda module_args: {"failed": True, "msg": "permission denied: /etc/x"}})
     result = act.run(task_vars={})
     assert result["failed"] and result["msg"] == "permission denied: /etc/x"
+
+
+def test_absent_paths_and_patterns(monkeypatch):
+    """A plain path is removed when it exists; a pattern's regular files are removed unless an item writes them."""
+    state = {"/etc/x/a.yml": have("1"), "/etc/x/b.yml": have("2", mode="0600"), "/etc/x/old.yml": have("9"),
+             "/etc/x/gone.yml": {"exists": False}, "/etc/x/rules/keep.yml": have("4"), "/etc/x/rules/zz.yml": have("5"),
+             "/etc/x/rules/aa.yml": have("6"), "/etc/x/rules/sub": {"exists": True, "type": "directory"}}
+    files = FILES + [{"src": "k.j2", "dest": "/etc/x/rules/keep.yml"}]
+    act, calls = action(dict(ARGS, files=files, absent=["/etc/x/old.yml", "/etc/x/gone.yml", "/etc/x/rules/*.yml", "/etc/x/rules/*"]),
+                        state, ["1", "2", "4"], monkeypatch)
+    result = act.run(task_vars={})
+    assert result["changing"] == [] and result["removing"] == ["/etc/x/old.yml", "/etc/x/rules/aa.yml", "/etc/x/rules/zz.yml"]
+    assert calls[0] == ("vigil.observability.paths_info", {
+        "paths": ["/etc/x/a.yml", "/etc/x/b.yml", "/etc/x/rules/keep.yml", "/etc/x/old.yml", "/etc/x/gone.yml"],
+        "globs": ["/etc/x/rules/*.yml", "/etc/x/rules/*"]})
+
+
+def test_absent_alone_reads_and_nothing_there(monkeypatch):
+    act, calls = action(dict(ARGS, files=[], absent=["/etc/x/old.yml"]), {"/etc/x/old.yml": {"exists": False}}, [], monkeypatch)
+    result = act.run(task_vars={})
+    assert result["removing"] == [] and calls == [("vigil.observability.paths_info", {"paths": ["/etc/x/old.yml"]})]
+
+
+def test_absent_must_be_absolute(monkeypatch):
+    act, calls = action(dict(ARGS, absent=["old.yml"]), {}, [], monkeypatch)
+    result = act.run(task_vars={})
+    assert result["failed"] and result["msg"] == "template_state: absent must be a list of absolute paths or patterns" and calls == []
