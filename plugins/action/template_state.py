@@ -62,8 +62,6 @@ def removing(files, paths, globs, state):
     pattern of ``globs`` matched that is not the ``dest`` of an item of ``files`` (as find and a removal would)."""
     wanted = {str(item["dest"]) for item in files}
     found = [path for path in paths if (state.get(path) or {}).get("exists")]
-    if globs:
-        matched = [path for path, entry in state.items()
-                   if any(fnmatch.fnmatchcase(path, pattern) for pattern in globs) and (entry or {}).get("type") == "file"]
-        found += sorted(path for path in matched if path not in wanted and path not in found)
-    return [path for path in found if path not in wanted]
+    matched = sorted(path for path, entry in state.items()
+                     if (entry or {}).get("type") == "file" and any(fnmatch.fnmatchcase(path, pattern) for pattern in globs))
+    return [path for path in dict.fromkeys(found + matched) if path not in wanted]
