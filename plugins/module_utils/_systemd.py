@@ -27,6 +27,24 @@ def describe(unit, state):
         unit, state.get("ActiveState", "?"), state.get("SubState", "?"), state.get("Result", "?"), state.get("NRestarts", "?"))
 
 
+def running(state):
+    """Whether the unit is active with a process (``MainPID`` set)."""
+    return state.get("ActiveState") == "active" and state.get("MainPID") not in (None, "", "0")
+
+
+def serving(state, url, status_codes, probe, failure=Exception):
+    """Whether the unit serves now, in one look: it runs (running) and, with a ``url``, ``probe()``
+    returns one of ``status_codes`` (an exception of type ``failure`` is no answer)."""
+    if not running(state):
+        return False
+    if not url:
+        return True
+    try:
+        return probe() in status_codes
+    except failure:
+        return False
+
+
 def show(module, systemctl, unit, properties=PROPERTIES):
     """The unit's properties; the module fails naming the unit when systemctl cannot answer."""
     rc, out, err = module.run_command([systemctl, "show", "-p", ",".join(properties), unit])

@@ -153,7 +153,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.vigil.observability.plugins.module_utils._errors import ConnectionFailure
 from ansible_collections.vigil.observability.plugins.module_utils._http import basic_auth, request, text_or_empty
 from ansible_collections.vigil.observability.plugins.module_utils._metrics import metric_first, metric_sum
-from ansible_collections.vigil.observability.plugins.module_utils._systemd import describe, show
+from ansible_collections.vigil.observability.plugins.module_utils._systemd import describe, running, show
 
 
 def wait_ready(unit, read_state, probe, url, status_codes, timeout, interval, settle, clock=time.monotonic, sleep=time.sleep,
@@ -190,7 +190,7 @@ def wait_ready(unit, read_state, probe, url, status_codes, timeout, interval, se
             except ConnectionFailure as err:
                 last = "%s: %s" % (url, err.reason)
         else:
-            if state.get("ActiveState") == "active" and state.get("MainPID") not in (None, "", "0"):
+            if running(state):
                 if active_since is None or state.get("MainPID") != pid:
                     active_since, pid = clock(), state.get("MainPID")
                 if clock() - active_since >= settle:

@@ -12,7 +12,8 @@ description:
   - Reads the unit file (type, owner, mode, SHA-1), the files changed after the stamp of the last change
     found running (O(newer_than), O(newer_paths)), the unit's state (C(systemctl show)), the time of the
     service's last reload from its /metrics page (O(metrics_url), O(reload_timestamp_metric), only while it
-    runs), and whether the host's systemd can give units a private user namespace.
+    runs), whether it serves now (RV(answered): one request to O(ready_url)), and whether the host's systemd can
+    give units a private user namespace.
   - With O(reset_failed), clears the failed state and start counter of a unit that is loaded but not active
     (C(systemctl reset-failed)), so that a fixed service starts again after a crash loop hit its
     C(StartLimitBurst); bookkeeping of systemd, not a change of the host, and not done in check mode.
@@ -47,6 +48,17 @@ options:
     description: The metric that holds the time of the last successful reload.
     type: str
     default: ""
+  ready_url:
+    description:
+      - The service's ready endpoint, asked once while the unit runs (RV(answered)); empty to look at the unit only.
+      - Uses the credentials and TLS settings of O(metrics_url).
+    type: str
+    default: ""
+  ready_status:
+    description: Status codes of a service that serves (O(ready_url)).
+    type: list
+    elements: int
+    default: [200]
   unit_template:
     description:
       - The template of O(unit_file), rendered on the controller and compared with the file's owner (root),
@@ -114,6 +126,14 @@ reset:
   description: Whether the failed state was cleared.
   returned: always
   type: bool
+answered:
+  description:
+    - Whether the service serves now: the unit is active with a process, O(ready_url) (when given) answered one of
+      O(ready_status) to a single request, and the stamp O(newer_than) exists.
+    - The internal role C(_artifact) skips its wait for the service (C(ready.yml)) when this is true and the run
+      restarted, reloaded or started nothing (a re-run that changes nothing, RV(todo) false).
+  returned: always
+  type: bool
 reload_time:
   description: The O(reload_timestamp_metric) of a running service (0.0 when it did not answer or has none).
   returned: always
@@ -138,17 +158,26 @@ todo:
 """
 
 
+import os
+
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.vigil.observability.plugins.module_utils._http import basic_auth, text_or_empty
+from ansible_collections.vigil.observability.plugins.module_utils._errors import ConnectionFailure
+from ansible_collections.vigil.observability.plugins.module_utils._http import basic_auth, request, text_or_empty
 from ansible_collections.vigil.observability.plugins.module_utils._metrics import metric_sum
 from ansible_collections.vigil.observability.plugins.module_utils._paths import newer_groups, path_state, relative_paths
-from ansible_collections.vigil.observability.plugins.module_utils._systemd import private_users_possible, show
+from ansible_collections.vigil.observability.plugins.module_utils._systemd import private_users_possible, serving, show
 
 
 def must_reset(status):
     """Whether a unit in this state is to be cleared before its start (loaded, not active)."""
     return status.get("LoadState") == "loaded" and status.get("ActiveState") != "active"
+
+
+def serves_now(status, stamp, url, status_codes, probe):
+    """RV(answered): the stamp exists (or none is kept) and the unit serves now (one look, ``probe()``
+    returns the status of one request to ``url`` or raises ConnectionFailure)."""
+    return bool(not stamp or os.path.exists(stamp)) and serving(status, url, status_codes, probe, ConnectionFailure)
 
 
 def main():
@@ -161,6 +190,8 @@ def main():
             reset_failed=dict(type="bool", default=False),
             metrics_url=dict(type="str", default=""),
             reload_timestamp_metric=dict(type="str", default=""),
+            ready_url=dict(type="str", default=""),
+            ready_status=dict(type="list", elements="int", default=[200]),
             validate_certs=dict(type="bool", default=True),
             url_username=dict(type="str", default=""),
             url_password=dict(type="str", default="", no_log=True),
@@ -184,12 +215,15 @@ def main():
     if params["reset_failed"] and must_reset(status) and not module.check_mode:
         rc, out, err = module.run_command([systemctl, "reset-failed", unit])
         reset = rc == 0
+    headers = basic_auth(params["url_username"], params["url_password"])
+    tls = dict(validate_certs=params["validate_certs"], client_cert=params["client_cert"], client_key=params["client_key"])
     reload_time = 0.0
     if params["metrics_url"] and params["reload_timestamp_metric"] and status.get("ActiveState") == "active":
-        headers = basic_auth(params["url_username"], params["url_password"])
-        page = text_or_empty(params["metrics_url"], headers=headers, timeout=5, validate_certs=params["validate_certs"],
-                             client_cert=params["client_cert"], client_key=params["client_key"])
+        page = text_or_empty(params["metrics_url"], headers=headers, timeout=5, **tls)
         reload_time = metric_sum(page, params["reload_timestamp_metric"])
+    # One look, no wait: a service that does not answer at once is waited for by the ready check.
+    answered = serves_now(status, params["newer_than"], params["ready_url"], params["ready_status"],
+                          lambda: request("GET", params["ready_url"], headers=headers, timeout=5, **tls).status)
     try:
         with open("/proc/1/status") as handle:
             private_users = private_users_possible(handle.read())
@@ -197,7 +231,7 @@ def main():
         private_users = False
     module.exit_json(changed=False, unit_file=path_state(params["unit_file"]),
                      newer=newer_groups(params["newer_than"], params["newer_paths"]),
-                     status=status, reset=reset, reload_time=reload_time, private_users=private_users)
+                     status=status, reset=reset, reload_time=reload_time, answered=answered, private_users=private_users)
 
 
 if __name__ == "__main__":

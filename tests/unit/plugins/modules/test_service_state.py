@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.vigil.observability.plugins.module_utils._systemd import describe, parse_show, private_users_possible
-from ansible_collections.vigil.observability.plugins.modules.service_state import must_reset
+from ansible_collections.vigil.observability.plugins.module_utils._errors import ConnectionFailure
+from ansible_collections.vigil.observability.plugins.module_utils._systemd import describe, parse_show, private_users_possible, running, serving
+from ansible_collections.vigil.observability.plugins.modules.service_state import must_reset, serves_now
 
 
 @pytest.mark.parametrize("status, expected", [
@@ -40,3 +41,53 @@ def test_private_users_need_cap_sys_ptrace(cap_eff, expected):
 
 def test_private_users_without_a_status():
     assert private_users_possible("") is False
+
+
+RUNNING = {"ActiveState": "active", "SubState": "running", "MainPID": "812"}
+
+
+def _answer(status):
+    def probe():
+        return status
+    return probe
+
+
+def _no_answer():
+    raise ConnectionFailure("http://127.0.0.1:9100/", "connection refused")
+
+
+def _must_not_ask():
+    raise AssertionError("asked the endpoint of a unit that does not run")
+
+
+@pytest.mark.parametrize("state, expected", [
+    (RUNNING, True),
+    ({"ActiveState": "active", "MainPID": "0"}, False),           # active without a process (a oneshot, exited)
+    ({"ActiveState": "activating", "MainPID": "812"}, False),     # starting, or waiting to restart
+    ({"ActiveState": "failed", "MainPID": "0"}, False),
+    ({}, False),
+])
+def test_running_needs_an_active_unit_with_a_process(state, expected):
+    assert running(state) is expected
+
+
+@pytest.mark.parametrize("state, url, probe, expected", [
+    (RUNNING, "http://127.0.0.1:9100/", _answer(200), True),
+    (RUNNING, "http://127.0.0.1:9100/", _answer(503), False),
+    (RUNNING, "http://127.0.0.1:9100/", _no_answer, False),
+    (RUNNING, "", _must_not_ask, True),                        # no endpoint: the running unit is enough
+    ({"ActiveState": "failed", "MainPID": "0"}, "http://127.0.0.1:9100/", _must_not_ask, False),
+])
+def test_serving_is_one_look_at_the_unit_and_its_endpoint(state, url, probe, expected):
+    assert serving(state, url, [200], probe, ConnectionFailure) is expected
+
+
+def test_serves_now_needs_the_stamp(tmp_path):
+    stamp = tmp_path / "node_exporter"
+    ok = _answer(200)
+    assert serves_now(RUNNING, str(stamp), "http://127.0.0.1:9100/", [200], ok) is False
+    stamp.write_text("")
+    assert serves_now(RUNNING, str(stamp), "http://127.0.0.1:9100/", [200], ok) is True
+    assert serves_now(RUNNING, None, "http://127.0.0.1:9100/", [200], ok) is True
+    assert serves_now(RUNNING, str(stamp), "http://127.0.0.1:9100/", [200, 401], _answer(401)) is True
+    assert serves_now({"ActiveState": "inactive"}, str(stamp), "", [200], _must_not_ask) is False
