@@ -81,7 +81,8 @@ GROUPS = {"monitoring_servers": ["server"], "ha_servers": ["server", "server_no_
 @pytest.fixture(scope="module")
 def rendered():
     return render("alloy", VARIANTS, ["config.alloy.j2"], groups=GROUPS,
-                  dump=["_alloy_exec_args", "_alloy_validate", "_alloy_api", "_alloy_hardening", "_alloy_secret_files"])
+                  dump=["_alloy_exec_args", "_alloy_validate", "_alloy_api", "_alloy_hardening", "_alloy_secret_files",
+                        "_alloy_secret_config_files"])
 
 
 def tree(rendered, name):
@@ -183,6 +184,11 @@ def test_the_servers_own_credentials_tls_and_ca(rendered):
         (("path", "/etc/alloy/prometheus_password"), ("content", "pw-remote")),
         (("path", "/etc/alloy/loki_password"), ("content", "pw-gw")),
         (("path", "/etc/alloy/otlp_password"), ("content", "pw-otlp"))])
+    # Written by the _artifact config call: content.j2 per path, sorted, secret (the passwords stay in
+    # the role's variables: the items that template_state reports carry none).
+    assert rendered["secured_client"]["vars"]["_alloy_secret_config_files"] == [
+        {"src": "content.j2", "dest": "/etc/alloy/%s" % name, "mode": "0640", "secret": True}
+        for name in ("loki_password", "otlp_password", "prometheus_password")]
 
 
 def test_explicit_credentials_and_token_win_over_the_servers(rendered):
@@ -217,6 +223,7 @@ def test_protected_node_exporter_is_scraped_with_its_password_and_tls(rendered):
     plain = alloy_syntax.components(tree(rendered, "client"))["prometheus.scrape.default"]
     assert "scheme" not in plain.attributes() and plain.blocks("basic_auth") == [] and plain.blocks("tls_config") == []
     assert rendered["client"]["vars"]["_alloy_secret_files"] == []
+    assert rendered["client"]["vars"]["_alloy_secret_config_files"] == []
 
 
 def test_runtime_defaults(rendered):
