@@ -12,7 +12,7 @@ description:
   - Reads the unit file (type, owner, mode, SHA-1), the files changed after the stamp of the last change
     found running (O(newer_than), O(newer_paths)), the unit's state (C(systemctl show)), the time of the
     service's last reload from its /metrics page (O(metrics_url), O(reload_timestamp_metric), only while it
-    runs), whether it serves now (RV(answered): one request to O(ready_url)), and whether the host's systemd can
+    runs), whether it serves now (RV(answered), one request to O(ready_url)), and whether the host's systemd can
     give units a private user namespace.
   - With O(reset_failed), clears the failed state and start counter of a unit that is loaded but not active
     (C(systemctl reset-failed)), so that a fixed service starts again after a crash loop hit its
@@ -128,10 +128,10 @@ reset:
   type: bool
 answered:
   description:
-    - Whether the service serves now: the unit is active with a process, O(ready_url) (when given) answered one of
+    - Whether the service serves now. The unit is active with a process, O(ready_url) (when given) answered one of
       O(ready_status) to a single request, and the stamp O(newer_than) exists.
     - The internal role C(_artifact) skips its wait for the service (C(ready.yml)) when this is true and the run
-      restarted, reloaded or started nothing (a re-run that changes nothing, RV(todo) false).
+      restarted, reloaded or started nothing (a re-run that changes nothing, where RV(todo) is false).
   returned: always
   type: bool
 reload_time:
