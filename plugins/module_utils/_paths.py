@@ -43,6 +43,8 @@ def path_state(path, checksum=True, algorithm="sha1"):
         kind = "directory"
     elif stat.S_ISREG(info.st_mode):
         kind = "file"
+    elif stat.S_ISSOCK(info.st_mode):
+        kind = "socket"
     else:
         kind = "other"
     entry = {

@@ -55,6 +55,15 @@ options:
     description: Groups of paths compared with O(newer_than), a list of paths per name; a directory stands for everything below it.
     type: dict
     default: {}
+  groups:
+    description:
+      - Names of groups to look up in the host's group database (local files and any other source of its name service, as
+        C(getent group) does); RV(groups) says which exist.
+      - The collection's Telegraf role reads the Docker socket and the groups its account joins in the same call.
+    type: list
+    elements: str
+    default: []
+    version_added: 0.3.0
 extends_documentation_fragment:
   - vigil.observability._read_only
 """
@@ -78,7 +87,7 @@ RETURN = r"""
 paths:
   description:
     - One entry per path of O(paths) and per path a pattern of O(globs) matched. C(exists) false when nothing is there (the other keys are then absent).
-    - C(type) is C(file), C(directory), C(link) or C(other); C(mode) the permission bits as four octal digits;
+    - C(type) is C(file), C(directory), C(link), C(socket) or C(other); C(mode) the permission bits as four octal digits;
       C(owner) and C(group) the names (the numeric id when the name is unknown); C(checksum) the digest of a regular file
       (with O(checksum); SHA-1 unless O(checksum_algorithm) says otherwise), empty when unreadable.
   returned: always
@@ -98,9 +107,15 @@ newer:
   sample:
     restart: []
     reload: [/etc/prometheus/prometheus.yml]
+groups:
+  description: Per name of O(groups), whether the group exists on the host.
+  returned: always
+  type: dict
+  sample: {docker: true, adm: true}
 """
 
 import fnmatch
+import grp
 import os
 
 from ansible.module_utils.basic import AnsibleModule
@@ -117,6 +132,7 @@ def main():
             "globs": {"type": "list", "elements": "path", "default": []},
             "newer_than": {"type": "path"},
             "newer_paths": {"type": "dict", "default": {}},
+            "groups": {"type": "list", "elements": "str", "default": []},
         },
         supports_check_mode=True,
     )
@@ -131,7 +147,17 @@ def main():
     for pattern in module.params["globs"]:
         paths.extend(matching(pattern))
     newer = newer_groups(module.params["newer_than"], groups)
-    module.exit_json(changed=False, paths={p: path_state(p, module.params["checksum"], module.params["checksum_algorithm"]) for p in paths}, newer=newer)
+    module.exit_json(changed=False, paths={p: path_state(p, module.params["checksum"], module.params["checksum_algorithm"]) for p in paths}, newer=newer,
+                     groups={name: group_exists(name) for name in module.params["groups"]})
+
+
+def group_exists(name):
+    """Whether the host's group database (its name service) knows the group ``name``."""
+    try:
+        grp.getgrnam(name)
+    except KeyError:
+        return False
+    return True
 
 
 def matching(pattern):

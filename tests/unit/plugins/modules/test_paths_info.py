@@ -2,7 +2,10 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 from __future__ import annotations
 
-from ansible_collections.vigil.observability.plugins.modules.paths_info import matching
+import os
+
+from ansible_collections.vigil.observability.plugins.module_utils._paths import path_state
+from ansible_collections.vigil.observability.plugins.modules.paths_info import group_exists, matching
 
 
 def test_matching_lists_the_names_of_the_pattern_sorted(tmp_path):
@@ -25,7 +28,6 @@ def test_a_missing_directory_matches_nothing(tmp_path):
 def test_path_state_digests(tmp_path):
     import hashlib
 
-    from ansible_collections.vigil.observability.plugins.module_utils._paths import path_state
 
     target = tmp_path / "stamp"
     target.write_bytes(b"node 22.23.3 lockfile abc\n")
@@ -33,3 +35,22 @@ def test_path_state_digests(tmp_path):
     assert path_state(str(target), algorithm="sha256")["checksum"] == hashlib.sha256(b"node 22.23.3 lockfile abc\n").hexdigest()
     assert "checksum" not in path_state(str(target), checksum=False)
     assert path_state(str(tmp_path / "absent"), algorithm="sha256") == {"exists": False}
+
+
+def test_group_exists_asks_the_group_database():
+    import grp
+    present = grp.getgrgid(os.getgid()).gr_name
+    assert group_exists(present) is True
+    assert group_exists("vigil-no-such-group") is False
+
+
+def test_a_socket_is_reported_as_one(tmp_path):
+    import socket
+    path = str(tmp_path / "docker.sock")
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        server.bind(path)
+        assert path_state(path)["type"] == "socket"
+    finally:
+        server.close()
+    assert path_state(str(tmp_path))["type"] == "directory"
