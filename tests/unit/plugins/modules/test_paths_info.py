@@ -28,7 +28,6 @@ def test_a_missing_directory_matches_nothing(tmp_path):
 def test_path_state_digests(tmp_path):
     import hashlib
 
-
     target = tmp_path / "stamp"
     target.write_bytes(b"node 22.23.3 lockfile abc\n")
     assert path_state(str(target))["checksum"] == hashlib.sha1(b"node 22.23.3 lockfile abc\n").hexdigest()
