@@ -20,6 +20,7 @@ Run: `python3 benchmarks/task_floor/run.py [--tasks 60]` from the repository roo
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -39,7 +40,6 @@ KINDS = [
 
 
 def play(path, task, count):
-    import json
     tasks = [dict(task, name="task %d" % i) for i in range(count)]
     with open(path, "w", encoding="utf-8") as handle:
         json.dump([{"hosts": HOST, "gather_facts": False, "tasks": tasks}], handle)

@@ -32,7 +32,7 @@ def running(state):
     return state.get("ActiveState") == "active" and state.get("MainPID") not in (None, "", "0")
 
 
-def serving(state, url, status_codes, probe, failure=Exception):
+def serving(state, url, status_codes, probe, failure):
     """Whether the unit serves now, in one look: it runs (running) and, with a ``url``, ``probe()``
     returns one of ``status_codes`` (an exception of type ``failure`` is no answer)."""
     if not running(state):
