@@ -8,8 +8,8 @@ from __future__ import annotations
 from ansible.errors import AnsibleError
 from ansible.plugins.action import ActionBase
 from ansible.utils.hashing import checksum_s
-from ansible_collections.vigil.observability.plugins.filter.artifact_plan import artifact_plan
-from ansible_collections.vigil.observability.plugins.filter.paths_to_change import paths_to_change
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.artifact_plan import artifact_plan
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.paths_to_change import paths_to_change
 from ansible_collections.vigil.observability.plugins.plugin_utils.action_modules import run_module
 from ansible_collections.vigil.observability.plugins.test.artifact_cached import artifact_cached
 

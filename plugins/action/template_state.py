@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from ansible.errors import AnsibleError
 from ansible.plugins.action import ActionBase
 from ansible.plugins.loader import lookup_loader
-from ansible_collections.vigil.observability.plugins.filter.paths_to_change import paths_to_change
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.paths_to_change import paths_to_change
 from ansible_collections.vigil.observability.plugins.plugin_utils.action_modules import run_module
 
 

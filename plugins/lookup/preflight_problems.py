@@ -53,7 +53,7 @@ _raw:
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 
-from ansible_collections.vigil.observability.plugins.filter.preflight_problems import preflight_problems
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.preflight_problems import preflight_problems
 from ansible_collections.vigil.observability.plugins.plugin_utils.role_view import HostsView, RoleView
 
 

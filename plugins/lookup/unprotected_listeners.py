@@ -47,7 +47,7 @@ _raw:
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 
-from ansible_collections.vigil.observability.plugins.filter.service_endpoint import unprotected_listeners
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.service_endpoint import unprotected_listeners
 from ansible_collections.vigil.observability.plugins.plugin_utils.role_view import RoleView
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 
 from ansible.errors import AnsibleFilterError
-from ansible_collections.vigil.observability.plugins.filter.sha256_from_sums import sha256_from_sums
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.sha256_from_sums import sha256_from_sums
 
 
 def _expected_digest(job):

@@ -23,7 +23,7 @@ import yaml
 
 from harness import _run_playbook
 
-from ansible_collections.vigil.observability.plugins.filter.unit_limits import UNITS
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.unit_limits import UNITS
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ARTIFACT = os.path.join(ROOT, "roles", "_artifact")

@@ -6,7 +6,7 @@ import subprocess
 import pytest
 import yaml
 
-from ansible_collections.vigil.observability.plugins.filter.service_endpoint import SERVICES
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.service_endpoint import SERVICES
 
 from harness import mirror_tool, render_plays
 

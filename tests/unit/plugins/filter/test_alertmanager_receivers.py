@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vigil.observability.plugins.filter.alertmanager_receivers import alertmanager_receivers
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.alertmanager_receivers import alertmanager_receivers
 
 PREFIX = "/etc/alertmanager/secrets/receiver-"
 DEFAULTS = {"username": "Alertmanager", "send_resolved": True, "title": '{{ template "t" . }}'}

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vigil.observability.plugins.filter.alloy_blocks import alloy_http_client_blocks, alloy_pipeline_blocks
-from ansible_collections.vigil.observability.plugins.filter.to_alloy import to_alloy
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.alloy_blocks import alloy_http_client_blocks, alloy_pipeline_blocks
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.to_alloy import to_alloy
 
 METRICS = {"source": "node_exporter", "instance": "web-1", "job": "integrations/node_exporter", "scrape_interval": "60s",
            "unix_arguments": {}, "node_exporter": {"address": "127.0.0.1:9100", "scheme": "http", "client": {}},

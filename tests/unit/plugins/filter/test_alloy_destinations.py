@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vigil.observability.plugins.filter.alloy_destinations import alloy_destinations
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.alloy_destinations import alloy_destinations
 
 NONE = {"url": "", "username": "", "password": "", "ca_file": ""}
 PLAIN = {"url": "http://mon-1:9090", "hostport": "mon-1:9090", "tls": False, "gateway": False, "basic_auth": {}, "ca_file": ""}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vigil.observability.plugins.filter.apt_policy import apt_policy, upstream_version
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.apt_policy import apt_policy, upstream_version
 
 # apt-cache policy nginx python3-apt prometheus on Debian 12 (one package apt does not know prints nothing).
 POLICY = """nginx:

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from ansible.errors import AnsibleFilterError
-from ansible_collections.vigil.observability.plugins.filter.artifact_plan import _INPUTS, artifact_plan
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.artifact_plan import _INPUTS, artifact_plan
 
 URL = "https://github.com/prometheus/prometheus/releases/download/v2.53.3/prometheus-2.53.3.linux-{arch}.tar.gz"
 SUMS = "https://github.com/prometheus/prometheus/releases/download/v2.53.3/sha256sums.txt"

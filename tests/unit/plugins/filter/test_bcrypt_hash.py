@@ -2,7 +2,7 @@ import bcrypt
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vigil.observability.plugins.filter.bcrypt_hash import bcrypt_hash, stable_salt
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.bcrypt_hash import bcrypt_hash, stable_salt
 
 
 def _salt(hashed):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vigil.observability.plugins.filter.cache_dir import cache_dir, cache_root
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.cache_dir import cache_dir, cache_root
 
 
 def test_xdg_cache_home_wins(monkeypatch):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vigil.observability.plugins.filter.cli_flags import cli_flags
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.cli_flags import cli_flags
 
 
 def test_values_switches_and_omissions_in_order():

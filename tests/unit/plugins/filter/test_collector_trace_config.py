@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vigil.observability.plugins.filter.collector_trace_config import (
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.collector_trace_config import (
     jaeger_agent_processors, jaeger_components, jaeger_sampling_strategies, otel_collector_traces)
 
 AGENT = {"flavor": "jaeger", "host_name": "web-1", "host_tags": {"host.name": "web-1", "os.type": "linux"},

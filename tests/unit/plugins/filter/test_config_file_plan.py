@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vigil.observability.plugins.filter.config_file_plan import config_file_plan, jinja_sorted
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.config_file_plan import config_file_plan, jinja_sorted
 
 
 def test_groups_in_order_paths_sorted_like_jinja():

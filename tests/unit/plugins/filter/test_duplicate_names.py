@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vigil.observability.plugins.filter.duplicate_names import duplicate_names
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.duplicate_names import duplicate_names
 
 
 @pytest.mark.parametrize("names, duplicates", [

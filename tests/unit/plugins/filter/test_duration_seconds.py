@@ -1,7 +1,7 @@
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vigil.observability.plugins.filter.duration_seconds import duration_seconds
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.duration_seconds import duration_seconds
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vigil.observability.plugins.filter.service_endpoint import (
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.service_endpoint import (
     GATEWAY_CA_FILE, GATEWAY_CA_PREFIX, gateway_trust_changes, gateway_trust_servers)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))

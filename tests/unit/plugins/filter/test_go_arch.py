@@ -1,7 +1,7 @@
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vigil.observability.plugins.filter.go_arch import go_arch
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.go_arch import go_arch
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@ import copy
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vigil.observability.plugins.filter.grafana_ini_secrets import grafana_ini_secrets, is_secret_key
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.grafana_ini_secrets import grafana_ini_secrets, is_secret_key
 
 DIR = "/etc/grafana/secrets"
 

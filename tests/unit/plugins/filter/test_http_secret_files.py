@@ -1,7 +1,7 @@
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vigil.observability.plugins.filter.http_secret_files import http_secret_files
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.http_secret_files import http_secret_files
 
 DIR = "/etc/prometheus/secrets"
 

@@ -12,7 +12,7 @@ import yaml
 from ansible.errors import AnsibleFilterError
 from jinja2 import Undefined
 
-from ansible_collections.vigil.observability.plugins.filter.inventory_scrape_configs import inventory_scrape_configs
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.inventory_scrape_configs import inventory_scrape_configs
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
 NODE = {"job": "node", "group": "clients", "role": "node_exporter", "port": 9100,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vigil.observability.plugins.filter.loki_config import SETTINGS, loki_config
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.loki_config import SETTINGS, loki_config
 
 SCHEMA = {"from": "2024-01-01", "store": "tsdb", "schema": "v13", "index": {"prefix": "index_", "period": "24h"}}
 # The role's defaults.

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vigil.observability.plugins.filter.node_exporter_collector_flags import node_exporter_collector_flags
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.node_exporter_collector_flags import node_exporter_collector_flags
 
 
 def test_enabled_with_options_then_disabled():

@@ -1,7 +1,7 @@
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vigil.observability.plugins.filter.otelcol_checksums import otelcol_checksums
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.otelcol_checksums import otelcol_checksums
 
 
 @pytest.mark.parametrize("version", ["0.158.0", "0.159.0", "v0.160.1", "1.0.0"])

@@ -1,7 +1,7 @@
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vigil.observability.plugins.filter.otlp_exporter import otlp_exporter
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.otlp_exporter import otlp_exporter
 
 
 @pytest.mark.parametrize(

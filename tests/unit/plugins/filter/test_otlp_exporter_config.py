@@ -1,7 +1,7 @@
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vigil.observability.plugins.filter.otlp_exporter_config import otlp_exporter_config
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.otlp_exporter_config import otlp_exporter_config
 
 QUEUE = {"enabled": True, "queue_size": 1000}
 RETRY = {"enabled": True, "initial_interval": "5s", "max_interval": "30s", "max_elapsed_time": "300s"}

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.vigil.observability.plugins.filter.password_problem import FilterModule
-
-password_problem = FilterModule().filters()["password_problem"]
+from ansible_collections.vigil.observability.plugins.module_utils._passwords import password_problem
 
 
 @pytest.mark.parametrize("value, fragment", [

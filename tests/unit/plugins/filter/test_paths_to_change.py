@@ -7,7 +7,7 @@ import hashlib
 import pytest
 
 from ansible.errors import AnsibleFilterError
-from ansible_collections.vigil.observability.plugins.filter.paths_to_change import paths_to_change
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.paths_to_change import paths_to_change
 
 FILE = {"exists": True, "type": "file", "mode": "0640", "owner": "root", "group": "prometheus", "checksum": "c1"}
 DIR = {"exists": True, "type": "directory", "mode": "0750", "owner": "root", "group": "prometheus"}

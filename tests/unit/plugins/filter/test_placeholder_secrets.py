@@ -11,10 +11,9 @@ import yaml
 from ansible.errors import AnsibleFilterError
 from jinja2 import Undefined
 
-from ansible_collections.vigil.observability.plugins.filter.placeholder_secrets import (
-    EXAMPLE_VAULT, FilterModule, example_values, is_placeholder)
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.placeholder_secrets import (
+    EXAMPLE_VAULT, example_values, is_placeholder, placeholder_secrets)
 
-placeholder_secrets = FilterModule().filters()["placeholder_secrets"]
 
 ROOT = os.path.join(os.path.dirname(__file__), os.pardir, os.pardir, os.pardir, os.pardir)
 MESSAGE = "from inventories/example; set it (in Ansible Vault) to a real value"

@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vigil.observability.plugins.filter.preflight_problems import (
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.preflight_problems import (
     SCRAPE_CONFIG_KEYS, URL_VARS, host_roles, listen_problems, port_clashes, preflight_problems, receiver_file_collisions,
     scrape_job_settings_problems, tier_roles, url_problems)
-from ansible_collections.vigil.observability.plugins.filter.service_endpoint import SERVICES, role_defaults
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.service_endpoint import SERVICES, role_defaults
 
 PREFIX = "/etc/alertmanager/secrets/receiver-"
 BOTH = ["monitoring_servers", "monitoring_clients"]

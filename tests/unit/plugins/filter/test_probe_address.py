@@ -1,7 +1,7 @@
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vigil.observability.plugins.filter.probe_address import probe_address
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.probe_address import probe_address
 
 
 @pytest.mark.parametrize(

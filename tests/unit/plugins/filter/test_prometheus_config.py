@@ -8,9 +8,9 @@ import pytest
 import yaml
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vigil.observability.plugins.filter.prometheus_config import (
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.prometheus_config import (
     prometheus_config, prometheus_file_sd, prometheus_rule_files)
-from ansible_collections.vigil.observability.plugins.filter.service_endpoint import service_endpoints
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.service_endpoint import service_endpoints
 
 GLOBAL = {"scrape_interval": "15s", "scrape_timeout": "10s", "evaluation_interval": "15s"}
 HOSTVARS = {"am-a": {}, "am-b": {"vigil_address": "10.0.0.12"}, "am-c": {"vigil_alertmanager_enabled": False},

@@ -1,6 +1,6 @@
 import pytest
 
-from ansible_collections.vigil.observability.plugins.filter.reported_version import reported_version
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.reported_version import reported_version
 
 
 @pytest.mark.parametrize("output, expected", [

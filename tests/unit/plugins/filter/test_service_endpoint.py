@@ -8,7 +8,7 @@ import pytest
 from ansible.errors import AnsibleFilterError
 from jinja2 import Undefined
 
-from ansible_collections.vigil.observability.plugins.filter.service_endpoint import (
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.service_endpoint import (
     SERVICES, endpoint_keys, endpoint_ports, host_address, listen_parts, loopback_host, role_defaults, service_endpoint, service_endpoints,
     unprotected_listeners)
 

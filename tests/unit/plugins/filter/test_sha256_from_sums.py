@@ -1,7 +1,7 @@
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vigil.observability.plugins.filter.sha256_from_sums import sha256_from_sums
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.sha256_from_sums import sha256_from_sums
 
 A = "a" * 64
 B = "B" * 64

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vigil.observability.plugins.filter.stack_monitors import stack_monitors
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.stack_monitors import stack_monitors
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
 GROUPS_MAP = {"servers": "monitoring_servers", "clients": "monitoring_clients"}

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vigil.observability.plugins.filter.telegraf_config import SETTINGS, telegraf_config
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.telegraf_config import SETTINGS, telegraf_config
 
 CLIENT = {"listen": ":9273", "path": "/metrics", "basic_username": "", "password_variable": "PW", "tls_cert": "",
           "tls_key": "", "options": {}}

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vigil.observability.plugins.filter.telegraf_problems import telegraf_problems
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.telegraf_problems import telegraf_problems
 
 GOOD = {"plugins": {"telegraf_inputs": {"cpu": [{"percpu": True}], "mem": {}, "disk": None, "diskio": []},
                     "telegraf_outputs": {}, "telegraf_processors": None},

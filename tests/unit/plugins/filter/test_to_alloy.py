@@ -4,7 +4,7 @@ import sys
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vigil.observability.plugins.filter.to_alloy import to_alloy
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.to_alloy import to_alloy
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "roles", "alloy"))
 import alloy_syntax

@@ -3,7 +3,7 @@ import configparser
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vigil.observability.plugins.filter.to_ini import to_ini
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.to_ini import to_ini
 
 
 def test_sections_keys_and_types_in_order():

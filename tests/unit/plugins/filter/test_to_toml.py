@@ -5,7 +5,7 @@ import tomllib
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vigil.observability.plugins.filter.to_toml import to_toml
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.to_toml import to_toml
 
 
 def roundtrip(doc, **kwargs):
@@ -167,9 +167,3 @@ def test_document_must_be_a_mapping(doc):
 def test_bad_indent(indent):
     with pytest.raises(AnsibleFilterError, match="indent must be a non-negative integer"):
         to_toml({"a": {"b": 1}}, indent=indent)
-
-
-def test_filter_is_registered():
-    from ansible_collections.vigil.observability.plugins.filter.to_toml import FilterModule
-
-    assert FilterModule().filters()["to_toml"] is to_toml

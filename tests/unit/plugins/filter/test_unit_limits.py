@@ -5,7 +5,7 @@ import pytest
 import yaml
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vigil.observability.plugins.filter.unit_limits import UNITS, unit_limits, unit_sandbox
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.unit_limits import UNITS, unit_limits, unit_sandbox
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
 GIB = 1024 ** 3

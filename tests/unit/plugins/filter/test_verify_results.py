@@ -8,7 +8,7 @@ import pytest
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vigil.observability.plugins.filter.verify_results import metric_sum, verify_report, verify_targets
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.verify_results import metric_sum, verify_report, verify_targets
 
 
 def _target(job, instance, health="up", error=""):
@@ -94,7 +94,7 @@ def test_report_empty_and_bad_input():
 
 
 def test_monitors_every_active_one_up():
-    from ansible_collections.vigil.observability.plugins.filter.verify_results import verify_monitors
+    from ansible_collections.vigil.observability.plugins.plugin_utils.filters.verify_results import verify_monitors
     monitors = [
         {"name": "Servers", "type": "group", "active": True, "status": None},
         {"name": "web-1 node_exporter", "type": "http", "active": True, "status": "up"},
@@ -111,7 +111,7 @@ def test_monitors_every_active_one_up():
 
 
 def test_datasource_result():
-    from ansible_collections.vigil.observability.plugins.filter.verify_results import verify_datasource
+    from ansible_collections.vigil.observability.plugins.plugin_utils.filters.verify_results import verify_datasource
     assert verify_datasource({"uid": "vigil-loki", "name": "Loki", "healthy": True, "status": "OK", "message": "Data source is working",
                               "http_status": 200}) == {"check": "data source Loki", "passed": True, "detail": "OK Data source is working"}
     assert verify_datasource({"uid": "vigil-jaeger", "healthy": False, "status": "ERROR", "message": "no route", "http_status": 400}) == {

@@ -8,8 +8,8 @@ import bcrypt
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vigil.observability.plugins.filter.bcrypt_hash import bcrypt_hash
-from ansible_collections.vigil.observability.plugins.filter.web_config import web_config
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.bcrypt_hash import bcrypt_hash
+from ansible_collections.vigil.observability.plugins.plugin_utils.filters.web_config import web_config
 
 CERT, KEY = "/etc/x/tls/x.crt", "/etc/x/tls/x.key"
 
