@@ -72,21 +72,22 @@ class ActionModule(ActionBase):
                 architecture = result["ansible_facts"].get("ansible_architecture") or result["ansible_facts"].get("architecture")
             job = artifact_plan(spec, architecture, task_vars.get("ansible_parent_role_names") or [])
 
+            # When the controller cache holds the verified archive, the installed files are read in
+            # the account's call (one module run for both); without it, the install steps run anyway.
+            cached = job["source"] != "remote" and artifact_cached(job)
+            paths = [item["dest"] for item in job["files"]] + tree_paths(job) if cached else []
             account = run_module(self, "vigil.observability.system_account", {
                 "user": args.get("user"), "group": args.get("group"),
-                "extra_groups": args.get("extra_groups") or [], "directories": args.get("directories") or []}, task_vars)
+                "extra_groups": args.get("extra_groups") or [], "directories": args.get("directories") or [],
+                "read_paths": paths}, task_vars)
             result["changed"] = bool(account.get("changed"))
             if "diff" in account:
                 result["diff"] = account["diff"]
 
-            cached = job["source"] != "remote" and artifact_cached(job)
             files_changing = []
-            state = {}
+            state = account.get("paths") or {}
             steps = not cached
             if cached:
-                paths = [item["dest"] for item in job["files"]] + tree_paths(job)
-                if paths:
-                    state = run_module(self, "vigil.observability.paths_info", {"paths": paths}, task_vars)["paths"]
                 files_changing = paths_to_change(job["files"], state, owner="root", group="root", local_src=True)
                 steps = bool(files_changing) or tree_differs(job, state)
         except AnsibleError as error:

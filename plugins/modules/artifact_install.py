@@ -10,13 +10,14 @@ short_description: Plan a release install, create its account and directories, a
 version_added: 0.3.0
 description:
   - The first step of the C(_artifact) role's C(install) entry point, in one task. It is an action, run on the controller, that
-    calls two modules on the host.
+    calls one module on the host.
   - Plans the install with the C(vigil.observability.artifact_plan) filter (the input checks, URLs, cache and the files and
     links the host receives), gathering the host's platform facts first when they are missing.
   - Creates the service account and directories with M(vigil.observability.system_account) (check mode and diff as that
     module).
-  - When the archive is already verified in the controller cache, reads the installed files, links and tree markers with
-    M(vigil.observability.paths_info) and compares them with the cache (the C(vigil.observability.paths_to_change) filter).
+  - When the archive is already verified in the controller cache, reads the installed files, links and tree markers in the
+    same call (O(vigil.observability.system_account#module:read_paths)) and compares them with the cache (the
+    C(vigil.observability.paths_to_change) filter).
     RV(steps) is false when nothing differs, so the role skips its fetch, tree and file steps as a whole. Those steps, when
     they run, are the real ones, with their own check mode and diff.
 author:
@@ -79,7 +80,7 @@ cached:
   type: bool
   returned: success
 paths:
-  description: What M(vigil.observability.paths_info) read of the installed files, links and tree markers (empty when not cached).
+  description: What the call read of the installed files, links and tree markers, as M(vigil.observability.paths_info) reads them (empty when not cached).
   type: dict
   returned: success
 files_changing:

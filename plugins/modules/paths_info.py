@@ -64,6 +64,13 @@ options:
     elements: str
     default: []
     version_added: 0.3.0
+  user:
+    description:
+      - A user name; RV(user_groups) lists its supplementary groups, the groups whose member list names it other than its
+        primary group (what M(ansible.builtin.user) compares with O(ansible.builtin.user#module:groups)).
+      - The collection's Telegraf role sets its account's groups only when they differ.
+    type: str
+    version_added: 0.3.0
 extends_documentation_fragment:
   - vigil.observability._read_only
 """
@@ -112,11 +119,18 @@ groups:
   returned: always
   type: dict
   sample: {docker: true, adm: true}
+user_groups:
+  description: The supplementary groups of O(user), sorted; null when the host has no such user.
+  returned: when O(user) is given
+  type: list
+  elements: str
+  sample: [adm, docker]
 """
 
 import fnmatch
 import grp
 import os
+import pwd
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -133,6 +147,7 @@ def main():
             "newer_than": {"type": "path"},
             "newer_paths": {"type": "dict", "default": {}},
             "groups": {"type": "list", "elements": "str", "default": []},
+            "user": {"type": "str"},
         },
         supports_check_mode=True,
     )
@@ -147,8 +162,11 @@ def main():
     for pattern in module.params["globs"]:
         paths.extend(matching(pattern))
     newer = newer_groups(module.params["newer_than"], groups)
-    module.exit_json(changed=False, paths={p: path_state(p, module.params["checksum"], module.params["checksum_algorithm"]) for p in paths}, newer=newer,
-                     groups={name: group_exists(name) for name in module.params["groups"]})
+    result = dict(changed=False, paths={p: path_state(p, module.params["checksum"], module.params["checksum_algorithm"]) for p in paths},
+                  newer=newer, groups={name: group_exists(name) for name in module.params["groups"]})
+    if module.params["user"]:
+        result["user_groups"] = supplementary_groups(module.params["user"])
+    module.exit_json(**result)
 
 
 def group_exists(name):
@@ -158,6 +176,16 @@ def group_exists(name):
     except KeyError:
         return False
     return True
+
+
+def supplementary_groups(user, groups=None, passwd=None):
+    """The sorted names of the groups listing ``user`` as a member, its primary group left out; None when there is no such user."""
+    try:
+        primary = (passwd or pwd.getpwnam)(user).pw_gid
+    except KeyError:
+        return None
+    return sorted({entry.gr_name for entry in (grp.getgrall() if groups is None else groups)
+                   if user in entry.gr_mem and entry.gr_gid != primary})
 
 
 def matching(pattern):

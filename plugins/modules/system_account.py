@@ -48,6 +48,16 @@ options:
     type: list
     elements: dict
     default: []
+  read_paths:
+    description:
+      - Absolute paths to read after the accounts and directories are as wanted, returned in RV(paths) as
+        M(vigil.observability.paths_info) returns them (type, owner, group, mode, SHA-1); reading changes nothing.
+      - The collection's install step reads the installed files of a service in the call that creates its account, so
+        a run that changes nothing costs one call per install.
+    type: list
+    elements: path
+    default: []
+    version_added: 0.3.0
 attributes:
   check_mode:
     description: Reports what would change and changes nothing.
@@ -74,6 +84,11 @@ changes:
   type: list
   elements: str
   sample: ["groupadd --system loki", "useradd --system loki", "directory /var/lib/loki: created, owner loki, group loki, mode 0750"]
+paths:
+  description: The state of each path of O(read_paths), keyed by path (the form of M(vigil.observability.paths_info)).
+  returned: always
+  type: dict
+  sample: {"/usr/local/bin/loki": {"exists": true, "type": "file", "owner": "root", "group": "root", "mode": "0755", "checksum": "a9993e36..."}}
 """
 
 import grp
@@ -152,11 +167,15 @@ def main():
             home=dict(type="str", default="/nonexistent"),
             shell=dict(type="str", default="/usr/sbin/nologin"),
             directories=dict(type="list", elements="dict", default=[]),
+            read_paths=dict(type="list", elements="path", default=[]),
         ),
         supports_check_mode=True,
     )
     params = module.params
     user, group = params["user"], params["group"]
+    relative = [p for p in params["read_paths"] if not p.startswith("/")]
+    if relative:
+        module.fail_json(msg="system_account: read_paths must be absolute: %s" % ", ".join(relative))
     for item in params["directories"]:
         if not str(item.get("path") or "").startswith("/"):
             module.fail_json(msg="system_account: every directory needs an absolute path (%s)" % item)
@@ -210,7 +229,7 @@ def main():
             os.chmod(path, int(wanted["mode"], 8))
         except (OSError, KeyError) as err:
             module.fail_json(msg="system_account: directory %s: %s" % (path, err), changes=changes)
-    result = {"changed": bool(changes), "changes": changes}
+    result = {"changed": bool(changes), "changes": changes, "paths": {p: path_state(p) for p in params["read_paths"]}}
     if changes and module._diff:
         result["diff"] = {"before": "\n".join(before) + "\n", "after": "\n".join(after) + "\n",
                           "before_header": "%s accounts and directories" % user, "after_header": "%s accounts and directories" % user}

@@ -40,12 +40,11 @@ def test_nothing_differs_no_steps(tmp_path):
     have = {"/usr/local/bin/node_exporter": {"exists": True, "type": "file", "checksum": digest, "owner": "root", "group": "root",
                                              "mode": "0755"}}
     act, calls = action(dict(ACCOUNT, spec=spec(tmp_path)), {
-        "vigil.observability.system_account": lambda a: {"changed": False},
-        "vigil.observability.paths_info": lambda a: {"paths": have}})
+        "vigil.observability.system_account": lambda a: {"changed": False, "paths": have}})
     result = act.run(task_vars=VARS)
     assert (result.get("failed"), result["changed"], result["steps"], result["cached"]) == (None, False, False, True)
-    assert [c[0] for c in calls] == ["vigil.observability.system_account", "vigil.observability.paths_info"]
-    assert calls[1][1] == {"paths": ["/usr/local/bin/node_exporter"]}
+    assert [c[0] for c in calls] == ["vigil.observability.system_account"]
+    assert calls[0][1]["read_paths"] == ["/usr/local/bin/node_exporter"]
 
 
 def test_a_differing_binary_is_a_step(tmp_path):
@@ -53,8 +52,7 @@ def test_a_differing_binary_is_a_step(tmp_path):
     have = {"/usr/local/bin/node_exporter": {"exists": True, "type": "file", "checksum": "0" * 40, "owner": "root", "group": "root",
                                              "mode": "0755"}}
     act, calls = action(dict(ACCOUNT, spec=spec(tmp_path)), {
-        "vigil.observability.system_account": lambda a: {"changed": True, "diff": {"before": "", "after": "user"}},
-        "vigil.observability.paths_info": lambda a: {"paths": have}})
+        "vigil.observability.system_account": lambda a: {"changed": True, "diff": {"before": "", "after": "user"}, "paths": have}})
     result = act.run(task_vars=VARS)
     assert result["changed"] and result["diff"] == {"before": "", "after": "user"}
     assert result["steps"] and [f["dest"] for f in result["files_changing"]] == ["/usr/local/bin/node_exporter"]
@@ -65,8 +63,7 @@ def test_the_run_record_starts_afresh(tmp_path):
     nothing changed yet, whatever an earlier artifact's run recorded."""
     cache(tmp_path)
     act, _calls = action(dict(ACCOUNT, spec=spec(tmp_path)), {
-        "vigil.observability.system_account": lambda a: {"changed": False},
-        "vigil.observability.paths_info": lambda a: {"paths": {}}})
+        "vigil.observability.system_account": lambda a: {"changed": False, "paths": {}}})
     result = act.run(task_vars=dict(VARS, __artifact_run={"version": "0.1", "binary_changed": True, "config_changed": True}))
     assert {key: result[key] for key in ("version", "binary_changed", "binaries_switched", "config_changed", "previous_binaries",
                                          "previous_configs")} == {
@@ -79,6 +76,7 @@ def test_not_cached_reads_nothing(tmp_path):
     result = act.run(task_vars=VARS)
     assert result["steps"] and not result["cached"] and result["files_changing"] == []
     assert [c[0] for c in calls] == ["vigil.observability.system_account"]
+    assert calls[0][1]["read_paths"] == []
 
 
 def test_missing_platform_facts_are_gathered(tmp_path):

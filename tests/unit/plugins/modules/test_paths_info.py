@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from ansible_collections.vigil.observability.plugins.module_utils._paths import path_state
-from ansible_collections.vigil.observability.plugins.modules.paths_info import group_exists, matching
+from ansible_collections.vigil.observability.plugins.modules.paths_info import group_exists, matching, supplementary_groups
 
 
 def test_matching_lists_the_names_of_the_pattern_sorted(tmp_path):
@@ -53,3 +53,20 @@ def test_a_socket_is_reported_as_one(tmp_path):
     finally:
         server.close()
     assert path_state(str(tmp_path))["type"] == "directory"
+
+
+def test_supplementary_groups_leave_out_the_primary_group_and_others_members():
+    import collections
+
+    group = collections.namedtuple("group", "gr_name gr_gid gr_mem")
+    user = collections.namedtuple("user", "pw_gid")
+    groups = [group("telegraf", 996, ["telegraf"]), group("docker", 990, ["alice", "telegraf"]), group("adm", 4, ["telegraf"]),
+              group("other", 5, ["alice"]), group("adm", 4, ["telegraf"])]
+
+    def passwd(name):
+        if name != "telegraf":
+            raise KeyError(name)
+        return user(996)
+
+    assert supplementary_groups("telegraf", groups, passwd) == ["adm", "docker"]
+    assert supplementary_groups("nobody-here", groups, passwd) is None
