@@ -97,7 +97,7 @@ import pwd
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.vigil.observability.plugins.module_utils._paths import path_state
+from ansible_collections.vigil.observability.plugins.module_utils._paths import path_state, relative_paths
 
 
 def read_accounts():
@@ -173,7 +173,7 @@ def main():
     )
     params = module.params
     user, group = params["user"], params["group"]
-    relative = [p for p in params["read_paths"] if not p.startswith("/")]
+    relative = relative_paths(params["read_paths"])
     if relative:
         module.fail_json(msg="system_account: read_paths must be absolute: %s" % ", ".join(relative))
     for item in params["directories"]:
