@@ -15,7 +15,8 @@ benchmarks/stack/callback_plugins) and the artifact downloads (get_url tasks tha
 2. Fleet cost: the client tier (playbooks/client.yml) converged on 1, 4 and 10 fresh client
    containers against the converged server, each time with an empty controller cache (so the
    downloads show that an artifact is fetched once per controller, not per host), then its no-op
-   re-run; CPU and tasks per client host.
+   re-run; CPU and tasks per client host, and the CPU split into what a run costs once and what
+   each further client adds (the least-squares line through the fleet sizes).
 
 Containers are created with tools/containers.yml and removed at the end. Artifacts come from the
 local test mirror unless VIGIL_TEST_ARTIFACTS=upstream. Run: `python3 benchmarks/stack/run.py`
@@ -137,6 +138,16 @@ def downloads(run):
     return sum(entry.get("downloads", 0) for entry in run["counts"].values())
 
 
+def cost_line(points):
+    """(intercept, slope) of the least-squares line through ``points`` [(clients, CPU seconds)]."""
+    count = len(points)
+    xs = [point[0] for point in points]
+    ys = [point[1] for point in points]
+    mean_x, mean_y = sum(xs) / count, sum(ys) / count
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in points) / sum((x - mean_x) ** 2 for x in xs)
+    return mean_y - slope * mean_x, slope
+
+
 def mitogen_env(env):
     """The environment of a Mitogen run: its mitogen_linear strategy from the venv."""
     out = subprocess.run([os.path.join(ROOT, ".venv", "bin", "python"), "-c",
@@ -238,6 +249,12 @@ def main():
             print("| %d | %.1f | %.2f | %d | %.1f | %.2f | %.0f | %d |" % (
                 count, first["wall"], first["cpu"] / count, downloads(first), again["wall"], again["cpu"] / count,
                 per_client, again["changed"]))
+        if len(fleet_rows) > 1:
+            # What a run costs once (the playbook's start, the servers' deploy quiet) and what each
+            # further client adds: the least-squares line through (clients, CPU) of each kind of run.
+            for label, index in (("converge", 1), ("no-op", 2)):
+                fixed, per_host = cost_line([(row[0], row[index]["cpu"]) for row in fleet_rows])
+                print("%s CPU: %.2f s per run + %.2f s per client" % (label, fixed, per_host))
     print("(log: %s)" % log)
 
 

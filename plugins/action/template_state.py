@@ -9,6 +9,7 @@ import fnmatch
 from collections.abc import Mapping
 
 from ansible.errors import AnsibleError
+from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 from ansible.plugins.loader import lookup_loader
 from ansible_collections.vigil.observability.plugins.plugin_utils.filters.paths_to_change import paths_to_change
@@ -47,8 +48,18 @@ class ActionModule(ActionBase):
             return dict(result, failed=True, msg=str(error).strip())
         finally:
             self._remove_tmp_path(self._connection._shell.tmpdir)
-        result.update(paths=state, changing=changing, removing=removing(files, paths, globs, state))
+        result.update(paths=without_secret_digests(files, state), changing=changing,
+                      removing=removing(files, paths, globs, state))
         return result
+
+
+def without_secret_digests(files, state):
+    """``state`` without the checksum of each file an item of ``files`` marks ``secret``: the digest of a
+    password file never enters a result (a short secret can be found again from it)."""
+    secret = {str(item["dest"]) for item in files if boolean(item.get("secret", False), strict=False)}
+    return {path: ({key: value for key, value in entry.items() if key != "checksum"}
+                   if path in secret and isinstance(entry, Mapping) else entry)
+            for path, entry in state.items()}
 
 
 def split_patterns(absent):

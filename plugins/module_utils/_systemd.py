@@ -53,6 +53,19 @@ def show(module, systemctl, unit, properties=PROPERTIES):
     return parse_show(out, properties)
 
 
+def not_active(module, unit):
+    """Why ``unit`` does not run on this host (one line), or None when it is active: what a module
+    that only has work to do where a service runs checks first (systemd absent counts as not active)."""
+    systemctl = module.get_bin_path("systemctl")
+    if not systemctl:
+        return "%s: this host has no systemctl, so the unit does not run here" % unit
+    state = show(module, systemctl, unit, ("LoadState", "ActiveState", "SubState"))
+    if state.get("ActiveState") == "active":
+        return None
+    return "%s is %s/%s (%s) on this host: nothing was sent" % (
+        unit, state.get("ActiveState", "?"), state.get("SubState", "?"), state.get("LoadState", "?"))
+
+
 def private_users_possible(status_text):
     """Whether systemd (PID 1, whose /proc status is given) can set up PrivateUsers=: its child must
     still see the service's process in the ProtectProc=invisible /proc, which needs CAP_SYS_PTRACE

@@ -116,6 +116,13 @@ options:
       - With O(state=absent), expire the silence with this id (whatever its creator and comment) instead of
         the one found by O(created_by) and O(comment).
     type: str
+  unit:
+    description:
+      - A systemd unit of the host that runs the module, for example V(alertmanager.service), when the module
+        runs where Alertmanager does. When the unit is not active there (not installed, not started yet,
+        stopped), the module sends nothing and the task is skipped with the unit's state as the reason, so a run
+        that starts before its Alertmanager exists needs no separate look at the unit.
+    type: str
 extends_documentation_fragment:
   - vigil.observability._transport
 attributes:
@@ -247,7 +254,7 @@ import datetime
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.vigil.observability.plugins.module_utils import _alertmanager as am
-from ansible_collections.vigil.observability.plugins.module_utils import _args, _resource
+from ansible_collections.vigil.observability.plugins.module_utils import _args, _resource, _systemd
 from ansible_collections.vigil.observability.plugins.module_utils._duration import PROMETHEUS_UNITS, duration_ns
 from ansible_collections.vigil.observability.plugins.module_utils._errors import ValidationError
 
@@ -271,6 +278,7 @@ ARGUMENT_SPEC = dict(
     duration=dict(type="str"),
     ends_at=dict(type="str"),
     id=dict(type="str"),
+    unit=dict(type="str"),
     **dict(_args.TRANSPORT_SPEC, **_args.STATE_SPEC)
 )
 
@@ -424,6 +432,11 @@ def main():
                      ["state", "present", ["duration", "ends_at"], True],
                      ["state", "absent", ["id", "comment"], True]],
     )
+    if module.params["unit"]:
+        reason = _systemd.not_active(module, module.params["unit"])
+        if reason:
+            module.exit_json(changed=False, skipped=True, msg=reason, action=None, silence_id=None, silence=None,
+                             ends_at=None, expired_ids=[])
 
     def work():
         now = am.now_ms()

@@ -88,9 +88,23 @@ options:
   monitors:
     description:
       - Names of the monitors the maintenance silences (all of them; compared in any order). An
-        unknown name is an error.
+        unknown name is an error, unless O(missing_monitors=ignore).
     type: list
     elements: str
+  missing_monitors:
+    description:
+      - V(fail) - a name of O(monitors) that Uptime Kuma has no monitor of fails the module, naming it.
+      - V(ignore) - such names are left out (RV(missing_monitors) lists them), for a maintenance of the
+        monitors of some hosts when some of them have none yet.
+    type: str
+    choices: [fail, ignore]
+    default: fail
+  unit:
+    description:
+      - A systemd unit of the host that runs the module, for example V(uptime-kuma.service), when the module
+        runs where Uptime Kuma does. When the unit is not active there (not installed, not started yet,
+        stopped), the module connects to nothing and the task is skipped with the unit's state as the reason.
+    type: str
   status_pages:
     description:
       - Slugs of the status pages that show the maintenance (all of them; compared in any order).
@@ -152,6 +166,12 @@ action:
   returned: always
   type: str
   sample: update
+missing_monitors:
+  description: The names of O(monitors) Uptime Kuma has no monitor of, left out (O(missing_monitors=ignore)).
+  returned: with O(state=present)
+  type: list
+  elements: str
+  sample: [web-03 node_exporter]
 diff:
   description:
     - The schedule options of the strategy, C(active), the monitors and the status pages before and after, exactly
@@ -170,7 +190,7 @@ import copy
 import datetime
 import re
 
-from ansible_collections.vigil.observability.plugins.module_utils import _kuma_lookup, _kuma_module
+from ansible_collections.vigil.observability.plugins.module_utils import _kuma_lookup, _kuma_module, _systemd
 from ansible_collections.vigil.observability.plugins.module_utils._errors import ValidationError
 from ansible_collections.vigil.observability.plugins.module_utils._kuma_objects import (
     monitor_ids, monitor_names, status_page_ids, status_page_slugs, text, write,
@@ -331,6 +351,7 @@ class Maintenance(_kuma_module.KumaObject):
     payload = None
     links = None
     active = None
+    missing = ()
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -414,8 +435,13 @@ class Maintenance(_kuma_module.KumaObject):
         names = {"monitors": list(current["monitors"]) if current is not None else [],
                  "status_pages": list(current["status_pages"]) if current is not None else []}
         if params["monitors"] is not None:
-            links["monitors"] = monitor_ids(client, params["monitors"], "monitors", label)
-            names["monitors"] = list(params["monitors"])
+            wanted = list(params["monitors"])
+            if params["missing_monitors"] == "ignore":
+                known = _kuma_lookup.monitors_by_name(client)
+                self.missing = [name for name in wanted if name not in known]
+                wanted = [name for name in wanted if name in known]
+            links["monitors"] = monitor_ids(client, wanted, "monitors", label)
+            names["monitors"] = wanted
         if params["status_pages"] is not None:
             links["status_pages"] = status_page_ids(client, params["status_pages"], "status_pages", label)
             names["status_pages"] = list(params["status_pages"])
@@ -490,6 +516,9 @@ class Maintenance(_kuma_module.KumaObject):
         return write(client, "deleteMaintenance", current["maintenance"]["id"], refresh=("maintenanceList",),
                      what="%s: deleting" % self.label)
 
+    def extra(self):
+        return {"missing_monitors": list(self.missing)}
+
     def view(self, raw):
         return view(raw)
 
@@ -520,8 +549,14 @@ def main():
         duration=dict(type="int"),
         timezone=dict(type="str"),
         monitors=dict(type="list", elements="str"),
+        missing_monitors=dict(type="str", choices=["fail", "ignore"], default="fail"),
         status_pages=dict(type="list", elements="str"),
+        unit=dict(type="str"),
     ), "title", check)
+    if module.params["unit"]:
+        reason = _systemd.not_active(module, module.params["unit"])
+        if reason:
+            module.exit_json(changed=False, skipped=True, msg=reason, maintenance=None, action=None)
     _kuma_module.run_object(module, Maintenance(module), "maintenance")
 
 

@@ -27,6 +27,9 @@ def test_nothing_changes(monkeypatch):
     act, calls = action(ARGS, {"/etc/x/a.yml": have("1"), "/etc/x/b.yml": have("2", mode="0600")}, ["1", "2"], monkeypatch)
     result = act.run(task_vars={})
     assert result["changing"] == [] and not result.get("changed")
+    # The secret file's digest stays in the action: compared, never returned.
+    assert result["paths"]["/etc/x/a.yml"] == have("1")
+    assert result["paths"]["/etc/x/b.yml"] == {key: value for key, value in have("2", mode="0600").items() if key != "checksum"}
     assert calls[0] == ("vigil.observability.paths_info", {"paths": ["/etc/x/a.yml", "/etc/x/b.yml"]})
     assert calls[1] == ("lookup", [FILES], {"template_dir": "/roles/x/templates"})
 
@@ -36,6 +39,12 @@ def test_content_mode_and_group_count(monkeypatch):
     assert act.run(task_vars={})["changing"] == FILES
     act, calls = action(ARGS, {"/etc/x/a.yml": have("1"), "/etc/x/b.yml": have("2")}, ["1", "2"], monkeypatch)
     assert act.run(task_vars={})["changing"] == [FILES[1]]
+
+
+def test_a_changed_secret_file_changes_without_its_digest(monkeypatch):
+    act, calls = action(ARGS, {"/etc/x/a.yml": have("1"), "/etc/x/b.yml": have("old", mode="0600")}, ["1", "2"], monkeypatch)
+    result = act.run(task_vars={})
+    assert result["changing"] == [FILES[1]] and "old" not in repr(result) and "checksum" not in result["paths"]["/etc/x/b.yml"]
 
 
 def test_missing_file_changes(monkeypatch):

@@ -635,3 +635,28 @@ def test_the_double_follows_alertmanager(am):
     assert call("POST", "/api/v2/silences", dict(body, endsAt=_fmt(now - datetime.timedelta(hours=1))))[0] == 400
     assert call("POST", "/api/v2/silences", dict(body, matchers=[]))[0] == 422
     assert call("GET", "/api/v2/nothing")[0] == 404 and call("GET", "/prefix/api/v2/silences")[1] == "404 page not found\n"
+
+
+# -- unit: only where Alertmanager runs ----------------------------------------------------------
+
+def _systemctl(tmp_path, monkeypatch, active_state):
+    """A systemctl first on PATH that reports alertmanager.service in ``active_state``."""
+    script = tmp_path / "systemctl"
+    script.write_text("#!/bin/sh\nprintf 'LoadState=loaded\\nActiveState=%s\\nSubState=x\\n'\n" % active_state)
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", "%s:%s" % (tmp_path, __import__("os").environ["PATH"]))
+
+
+def test_an_inactive_unit_skips_without_a_request(am, tmp_path, monkeypatch):
+    _systemctl(tmp_path, monkeypatch, "inactive")
+    result = run(am, dict(DEPLOY, unit="alertmanager.service"))
+    assert result.get("skipped") is True and result["changed"] is False and result["silence_id"] is None
+    assert "alertmanager.service is inactive/x (loaded) on this host: nothing was sent" == result["msg"]
+    assert am.paths() == []
+
+
+def test_an_active_unit_lets_the_silence_through(am, tmp_path, monkeypatch):
+    _systemctl(tmp_path, monkeypatch, "active")
+    result = run(am, dict(DEPLOY, unit="alertmanager.service"))
+    assert result["changed"] is True and result["action"] == "create" and not result.get("skipped")
+    assert "POST /api/v2/silences" in am.paths()

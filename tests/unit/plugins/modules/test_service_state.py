@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.vigil.observability.plugins.module_utils._errors import ConnectionFailure
-from ansible_collections.vigil.observability.plugins.module_utils._systemd import describe, parse_show, private_users_possible, running, serving
+from ansible_collections.vigil.observability.plugins.module_utils._systemd import (
+    describe, not_active, parse_show, private_users_possible, running, serving,
+)
 from ansible_collections.vigil.observability.plugins.modules.service_state import must_reset, serves_now
 
 
@@ -91,3 +93,45 @@ def test_serves_now_needs_the_stamp(tmp_path):
     assert serves_now(RUNNING, None, "http://127.0.0.1:9100/", [200], ok) is True
     assert serves_now(RUNNING, str(stamp), "http://127.0.0.1:9100/", [200, 401], _answer(401)) is True
     assert serves_now({"ActiveState": "inactive"}, str(stamp), "", [200], _must_not_ask) is False
+
+
+class _Module(object):
+    """What not_active asks of an AnsibleModule: the systemctl path and one command."""
+
+    def __init__(self, systemctl, out="", rc=0):
+        self.systemctl, self.out, self.rc, self.commands = systemctl, out, rc, []
+
+    def get_bin_path(self, name):
+        return self.systemctl if name == "systemctl" else None
+
+    def run_command(self, args):
+        self.commands.append(args)
+        return self.rc, self.out, "Failed to connect to bus" if self.rc else ""
+
+    def fail_json(self, msg):
+        raise AssertionError(msg)
+
+
+def test_an_active_unit_needs_no_reason():
+    module = _Module("/bin/systemctl", "LoadState=loaded\nActiveState=active\nSubState=running\n")
+    assert not_active(module, "alertmanager.service") is None
+    assert module.commands == [["/bin/systemctl", "show", "-p", "LoadState,ActiveState,SubState", "alertmanager.service"]]
+
+
+@pytest.mark.parametrize("out, message", [
+    ("LoadState=not-found\nActiveState=inactive\nSubState=dead\n", "alertmanager.service is inactive/dead (not-found) on this host"),
+    ("LoadState=loaded\nActiveState=failed\nSubState=failed\n", "alertmanager.service is failed/failed (loaded) on this host"),
+    ("LoadState=loaded\nActiveState=activating\nSubState=start\n", "alertmanager.service is activating/start (loaded)"),
+])
+def test_a_unit_that_is_not_active_says_why(out, message):
+    reason = not_active(_Module("/bin/systemctl", out), "alertmanager.service")
+    assert message in reason and "nothing was sent" in reason
+
+
+def test_without_systemctl_the_unit_does_not_run():
+    assert "has no systemctl" in not_active(_Module(None), "uptime-kuma.service")
+
+
+def test_systemctl_that_cannot_answer_fails_naming_the_unit():
+    with pytest.raises(AssertionError, match="uptime-kuma.service: systemctl show failed: Failed to connect to bus"):
+        not_active(_Module("/bin/systemctl", rc=1), "uptime-kuma.service")

@@ -77,3 +77,44 @@ def test_admin_unreachable_and_not_kuma(tmp_path):
     with kuma_server._serve(str(tmp_path)) as url:  # pylint: disable=protected-access
         result = run_ansible_module(ADMIN, {"url": url, "username": "admin", "password": FIRST, "wait": 0, "timeout": 3})
     assert result["failed"] and "Uptime Kuma" in result["msg"] and "exception" not in result
+
+
+class _ListClient(object):
+    """What desired() reads of a session: the pushed lists."""
+
+    def __init__(self, **lists):
+        self.lists = lists
+
+    def wait_list(self, name):
+        return self.lists.get(name, {})
+
+
+class _Params(object):
+    def __init__(self, **params):
+        self.params = dict({option: None for option in maintenance.SCHEDULE + (
+            "description", "strategy", "active", "timezone", "monitors", "status_pages")},
+            title="deploy", state="present", missing_monitors="fail")
+        self.params.update(params)
+
+
+MONITORS = {"1": {"id": 1, "name": "web-01 node_exporter"}, "2": {"id": 2, "name": "web-02 node_exporter"}}
+
+
+def test_missing_monitors_ignore_leaves_out_the_names_uptime_kuma_has_not():
+    obj = maintenance.Maintenance(_Params(monitors=["web-02 node_exporter", "web-03 node_exporter", "web-01 node_exporter"],
+                                          missing_monitors="ignore"))
+    view = obj.desired(_ListClient(monitorList=MONITORS), None)
+    assert view["monitors"] == ["web-01 node_exporter", "web-02 node_exporter"]
+    assert obj.links["monitors"] == [2, 1] and obj.extra() == {"missing_monitors": ["web-03 node_exporter"]}
+
+
+def test_missing_monitors_ignore_with_none_known_is_a_maintenance_of_no_monitor():
+    obj = maintenance.Maintenance(_Params(monitors=["web-03 node_exporter"], missing_monitors="ignore"))
+    assert obj.desired(_ListClient(monitorList=MONITORS), None)["monitors"] == [] and obj.links["monitors"] == []
+
+
+def test_an_unknown_monitor_fails_by_default_naming_it():
+    obj = maintenance.Maintenance(_Params(monitors=["web-03 node_exporter"]))
+    with pytest.raises(ValidationError, match="web-03 node_exporter"):
+        obj.desired(_ListClient(monitorList=MONITORS), None)
+    assert obj.extra() == {"missing_monitors": []}
