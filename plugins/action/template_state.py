@@ -18,7 +18,7 @@ from ansible_collections.vigil.observability.plugins.plugin_utils.action_modules
 
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
-    _VALID_ARGS = frozenset(("files", "template_dir", "owner", "group", "mode", "absent"))
+    _VALID_ARGS = frozenset(("files", "template_dir", "owner", "group", "mode", "absent", "read"))
 
     def run(self, tmp=None, task_vars=None):
         task_vars = task_vars or {}
@@ -30,13 +30,17 @@ class ActionModule(ActionBase):
         absent = args.get("absent") or []
         if not isinstance(absent, list) or not all(isinstance(path, str) and path.startswith("/") for path in absent):
             return dict(result, failed=True, msg="template_state: absent must be a list of absolute paths or patterns")
+        also = args.get("read") or []
+        if not isinstance(also, list) or not all(isinstance(path, str) and path.startswith("/") for path in also):
+            return dict(result, failed=True, msg="template_state: read must be a list of absolute paths or patterns")
         paths, globs = split_patterns(absent)
+        also_paths, also_globs = split_patterns(also)
         try:
             state = {}
-            if files or absent:
-                read = {"paths": [str(item["dest"]) for item in files] + paths}
-                if globs:
-                    read["globs"] = globs
+            if files or absent or also:
+                read = {"paths": list(dict.fromkeys([str(item["dest"]) for item in files] + paths + also_paths))}
+                if globs or also_globs:
+                    read["globs"] = list(dict.fromkeys(globs + also_globs))
                 state = run_module(self, "vigil.observability.paths_info", read, task_vars)["paths"]
             # The SHA-1 of what ansible.builtin.template would write (the one definition of that
             # rendering is the template_checksums lookup).
@@ -48,17 +52,21 @@ class ActionModule(ActionBase):
             return dict(result, failed=True, msg=str(error).strip())
         finally:
             self._remove_tmp_path(self._connection._shell.tmpdir)
-        result.update(paths=without_secret_digests(files, state), changing=changing,
+        result.update(paths=without_secret_digests(files, state, also_paths, also_globs), changing=changing,
                       removing=removing(files, paths, globs, state))
         return result
 
 
-def without_secret_digests(files, state):
-    """``state`` without the checksum of each file an item of ``files`` marks ``secret``: the digest of a
-    password file never enters a result (a short secret can be found again from it)."""
-    secret = {str(item["dest"]) for item in files if boolean(item.get("secret", False), strict=False)}
+def without_secret_digests(files, state, also_paths=(), also_globs=()):
+    """``state`` without the checksum of each file an item of ``files`` marks ``secret`` and of each file
+    only read (``also_paths``, matched by ``also_globs``, and not the ``dest`` of an item that is not
+    secret): the digest of a password file never enters a result (a short secret can be found again from it)."""
+    plain = {str(item["dest"]) for item in files if not boolean(item.get("secret", False), strict=False)}
+    hidden = {str(item["dest"]) for item in files} - plain
+    hidden.update(path for path in state if path not in plain and (
+        path in also_paths or any(fnmatch.fnmatchcase(path, pattern) for pattern in also_globs)))
     return {path: ({key: value for key, value in entry.items() if key != "checksum"}
-                   if path in secret and isinstance(entry, Mapping) else entry)
+                   if path in hidden and isinstance(entry, Mapping) else entry)
             for path, entry in state.items()}
 
 

@@ -48,6 +48,14 @@ options:
     type: list
     elements: path
     default: []
+  read:
+    description:
+      - Further absolute paths or patterns (as in O(absent)) read in the same call and returned in RV(paths), neither
+        written nor removed: whether a file the role writes in another step exists, which files a directory holds.
+      - Their entries carry no C(checksum) (nor do those of the items marked C(secret)).
+    type: list
+    elements: path
+    default: []
 attributes:
   action:
     description: Renders on the controller, reads on the host.
@@ -71,7 +79,9 @@ EXAMPLES = r"""
 
 RETURN = r"""
 paths:
-  description: What M(vigil.observability.paths_info) returns for the C(dest) of every item.
+  description:
+    - What M(vigil.observability.paths_info) returns for the C(dest) of every item, the paths of O(absent) and O(read) and
+      the files their patterns matched; without C(checksum) for the items marked C(secret) and for what O(read) named.
   returned: success
   type: dict
 changing:

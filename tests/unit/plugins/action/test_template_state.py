@@ -95,3 +95,31 @@ def test_absent_must_be_absolute(monkeypatch):
     act, calls = action(dict(ARGS, absent=["old.yml"]), {}, [], monkeypatch)
     result = act.run(task_vars={})
     assert result["failed"] and result["msg"] == "template_state: absent must be a list of absolute paths or patterns" and calls == []
+
+
+def test_read_paths_and_patterns_are_reported_without_digests(monkeypatch):
+    """What read names is read in the same call, neither written nor removed, and returned without checksum."""
+    state = {"/etc/x/a.yml": have("1"), "/etc/x/b.yml": have("2", mode="0600"), "/etc/x/key": have("k"),
+             "/etc/x/s/one": have("s1"), "/etc/x/s/two": have("s2")}
+    act, calls = action(dict(ARGS, read=["/etc/x/key", "/etc/x/s/*", "/etc/x/a.yml"]), state, ["1", "2"], monkeypatch)
+    result = act.run(task_vars={})
+    assert result["changing"] == [] and result["removing"] == []
+    assert calls[0] == ("vigil.observability.paths_info", {"paths": ["/etc/x/a.yml", "/etc/x/b.yml", "/etc/x/key"],
+                                                           "globs": ["/etc/x/s/*"]})
+    assert sorted(result["paths"]) == ["/etc/x/a.yml", "/etc/x/b.yml", "/etc/x/key", "/etc/x/s/one", "/etc/x/s/two"]
+    # The item that is not secret keeps its digest even when read names it too; nothing read keeps one.
+    assert result["paths"]["/etc/x/a.yml"]["checksum"] == "1"
+    assert [path for path, entry in result["paths"].items() if "checksum" in entry] == ["/etc/x/a.yml"]
+    assert result["paths"]["/etc/x/key"]["exists"] is True
+
+
+def test_read_alone_is_one_call(monkeypatch):
+    act, calls = action(dict(ARGS, files=[], read=["/etc/x/key"]), {"/etc/x/key": {"exists": False}}, [], monkeypatch)
+    result = act.run(task_vars={})
+    assert result["paths"] == {"/etc/x/key": {"exists": False}} and len(calls) == 1
+
+
+def test_read_must_be_absolute(monkeypatch):
+    act, calls = action(dict(ARGS, read=["key"]), {}, [], monkeypatch)
+    result = act.run(task_vars={})
+    assert result["failed"] and result["msg"] == "template_state: read must be a list of absolute paths or patterns" and calls == []
