@@ -51,7 +51,7 @@ options:
   read:
     description:
       - Further absolute paths or patterns (as in O(absent)) read in the same call and returned in RV(paths), neither
-        written nor removed: whether a file the role writes in another step exists, which files a directory holds.
+        written nor removed (whether a file the role writes in another step exists, which files a directory holds).
       - Their entries carry no C(checksum) (nor do those of the items marked C(secret)).
     type: list
     elements: path
