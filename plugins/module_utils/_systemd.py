@@ -66,6 +66,15 @@ def not_active(module, unit):
         unit, state.get("ActiveState", "?"), state.get("SubState", "?"), state.get("LoadState", "?"))
 
 
+def skip_unless_active(module, unit, **result):
+    """With a ``unit`` (a module's option of that name), end the module as skipped, ``result`` its
+    other keys, when the unit does not run on this host: nothing is sent to the service."""
+    if unit:
+        reason = not_active(module, unit)
+        if reason:
+            module.exit_json(changed=False, skipped=True, msg=reason, **result)
+
+
 def private_users_possible(status_text):
     """Whether systemd (PID 1, whose /proc status is given) can set up PrivateUsers=: its child must
     still see the service's process in the ProtectProc=invisible /proc, which needs CAP_SYS_PTRACE

@@ -432,11 +432,8 @@ def main():
                      ["state", "present", ["duration", "ends_at"], True],
                      ["state", "absent", ["id", "comment"], True]],
     )
-    if module.params["unit"]:
-        reason = _systemd.not_active(module, module.params["unit"])
-        if reason:
-            module.exit_json(changed=False, skipped=True, msg=reason, action=None, silence_id=None, silence=None,
-                             ends_at=None, expired_ids=[])
+    _systemd.skip_unless_active(module, module.params["unit"], action=None, silence_id=None, silence=None,
+                                ends_at=None, expired_ids=[])
 
     def work():
         now = am.now_ms()

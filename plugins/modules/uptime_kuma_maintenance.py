@@ -553,10 +553,7 @@ def main():
         status_pages=dict(type="list", elements="str"),
         unit=dict(type="str"),
     ), "title", check)
-    if module.params["unit"]:
-        reason = _systemd.not_active(module, module.params["unit"])
-        if reason:
-            module.exit_json(changed=False, skipped=True, msg=reason, maintenance=None, action=None)
+    _systemd.skip_unless_active(module, module.params["unit"], maintenance=None, action=None)
     _kuma_module.run_object(module, Maintenance(module), "maintenance")
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from ansible_collections.vigil.observability.plugins.module_utils._errors import ConnectionFailure
 from ansible_collections.vigil.observability.plugins.module_utils._systemd import (
-    describe, not_active, parse_show, private_users_possible, running, serving,
+    describe, not_active, parse_show, private_users_possible, running, serving, skip_unless_active,
 )
 from ansible_collections.vigil.observability.plugins.modules.service_state import must_reset, serves_now
 
@@ -111,6 +111,9 @@ class _Module(object):
     def fail_json(self, msg):
         raise AssertionError(msg)
 
+    def exit_json(self, **result):
+        raise SystemExit(result)
+
 
 def test_an_active_unit_needs_no_reason():
     module = _Module("/bin/systemctl", "LoadState=loaded\nActiveState=active\nSubState=running\n")
@@ -135,3 +138,16 @@ def test_without_systemctl_the_unit_does_not_run():
 def test_systemctl_that_cannot_answer_fails_naming_the_unit():
     with pytest.raises(AssertionError, match="uptime-kuma.service: systemctl show failed: Failed to connect to bus"):
         not_active(_Module("/bin/systemctl", rc=1), "uptime-kuma.service")
+
+
+def test_skip_unless_active_ends_the_module_only_for_a_unit_that_does_not_run():
+    inactive = _Module("/bin/systemctl", "LoadState=not-found\nActiveState=inactive\nSubState=dead\n")
+    with pytest.raises(SystemExit) as ended:
+        skip_unless_active(inactive, "uptime-kuma.service", maintenance=None, action=None)
+    result = ended.value.args[0]
+    assert result["skipped"] is True and result["changed"] is False and result["maintenance"] is None
+    assert result["msg"].startswith("uptime-kuma.service is inactive/dead (not-found) on this host")
+    active = _Module("/bin/systemctl", "LoadState=loaded\nActiveState=active\nSubState=running\n")
+    assert skip_unless_active(active, "uptime-kuma.service") is None and len(active.commands) == 1
+    no_unit = _Module("/bin/systemctl")
+    assert skip_unless_active(no_unit, None) is None and no_unit.commands == []
