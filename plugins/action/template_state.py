@@ -27,12 +27,10 @@ class ActionModule(ActionBase):
         files = args.get("files") or []
         if not isinstance(files, list) or not all(isinstance(item, Mapping) and item.get("dest") for item in files):
             return dict(result, failed=True, msg="template_state: files must be a list of items with src and dest")
-        absent = args.get("absent") or []
-        if not isinstance(absent, list) or not all(isinstance(path, str) and path.startswith("/") for path in absent):
-            return dict(result, failed=True, msg="template_state: absent must be a list of absolute paths or patterns")
-        also = args.get("read") or []
-        if not isinstance(also, list) or not all(isinstance(path, str) and path.startswith("/") for path in also):
-            return dict(result, failed=True, msg="template_state: read must be a list of absolute paths or patterns")
+        absent, also = args.get("absent") or [], args.get("read") or []
+        for option, value in (("absent", absent), ("read", also)):
+            if not isinstance(value, list) or not all(isinstance(path, str) and path.startswith("/") for path in value):
+                return dict(result, failed=True, msg="template_state: %s must be a list of absolute paths or patterns" % option)
         paths, globs = split_patterns(absent)
         also_paths, also_globs = split_patterns(also)
         try:
