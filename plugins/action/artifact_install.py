@@ -37,10 +37,8 @@ def tree_differs(job, state):
     tree = job.get("tree") or {}
     if not tree:
         return False
-    for link in job.get("links") or []:
-        have = state.get(link["dest"]) or {}
-        if have.get("type") != "link" or have.get("target") != link["src"]:
-            return True
+    if paths_to_change(job.get("links") or [], state, kind="link"):
+        return True
     if tree["transfer"] == "unarchive":
         directory = state.get(tree["dest"]) or {}
         if (directory.get("type"), directory.get("owner"), directory.get("group"), directory.get("mode")) != (

@@ -31,6 +31,8 @@ def _differs(item, have, want_type, checksum, owner, group, mode):
         return True
     if want_type == "file" and (checksum is None or have.get("checksum") != checksum):
         return True
+    if want_type == "link" and have.get("target") != str(item.get("src") or ""):
+        return True
     for key, default in (("owner", owner), ("group", group)):
         wanted = item.get(key, default)
         if wanted not in (None, "") and str(wanted) != str(have.get(key)):
@@ -50,7 +52,8 @@ def paths_to_change(items, state, checksums=None, path_key="dest", kind="file", 
     ``state`` is the ``paths`` result of ``vigil.observability.paths_info`` for those paths. An item
     differs when its path is missing or of another type, when a file's SHA-1 is not the wanted one
     (``checksums``, one per item, from ``template_checksums``; or, with ``local_src``, the SHA-1 of
-    the item's ``src`` on the controller), or when its owner, group or octal mode (the item's own,
+    the item's ``src`` on the controller), when a link does not point at the item's ``src`` (the
+    target as ``file state=link`` writes it), or when its owner, group or octal mode (the item's own,
     else the defaults given here) is not the wanted one. Whatever cannot be compared here (a
     symbolic mode, a directory as the source of a copy, no checksum) counts as different: the step
     itself then decides, so the answer may cost a step but never skips a change.
@@ -61,8 +64,8 @@ def paths_to_change(items, state, checksums=None, path_key="dest", kind="file", 
         fail("paths_to_change", "expects a list of items, not a %s", type(items).__name__)
     if not isinstance(state, Mapping):
         fail("paths_to_change", "the state must be the paths of vigil.observability.paths_info, not a %s", type(state).__name__)
-    if kind not in ("file", "directory"):
-        fail("paths_to_change", "kind must be file or directory, not %r", kind)
+    if kind not in ("file", "directory", "link"):
+        fail("paths_to_change", "kind must be file, directory or link, not %r", kind)
     if checksums is not None and len(checksums) != len(items):
         fail("paths_to_change", "%d checksums for %d items", len(checksums), len(items))
     out = []

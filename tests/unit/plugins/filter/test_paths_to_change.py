@@ -38,6 +38,18 @@ def test_no_checksum_means_different_for_files_only():
     assert dests(paths_to_change([{"path": "/d"}], {"/d": FILE}, path_key="path", kind="directory")) == ["/d"]
 
 
+LINK = {"exists": True, "type": "link", "mode": "0777", "owner": "root", "group": "root", "target": "/opt/x/2.5.3"}
+
+
+def test_a_link_differs_when_missing_of_another_type_or_pointing_elsewhere():
+    item = {"src": "/opt/x/2.5.3", "dest": "/opt/x/current"}
+    assert paths_to_change([item], {"/opt/x/current": LINK}, kind="link") == []
+    for have in ({"exists": False}, dict(LINK, target="/opt/x/2.5.2"), dict(DIR), None):
+        assert paths_to_change([item], {"/opt/x/current": have} if have is not None else {}, kind="link") == [item]
+    # The link's own mode and owner are not the target's: only what an item or a default names counts.
+    assert paths_to_change([item], {"/opt/x/current": LINK}, kind="link", owner="root") == []
+
+
 def test_local_source_checksum(tmp_path):
     src = tmp_path / "bin"
     src.write_bytes(b"binary")
@@ -61,6 +73,6 @@ def test_bad_input(args, message):
 
 
 def test_kind_is_checked():
-    with pytest.raises(AnsibleFilterError, match="kind must be"):
-        paths_to_change([], {}, kind="link")
+    with pytest.raises(AnsibleFilterError, match="kind must be file, directory or link, not 'socket'"):
+        paths_to_change([], {}, kind="socket")
     assert paths_to_change(None, {}) == []
