@@ -18,6 +18,7 @@ import base64
 import copy
 import datetime
 import json
+import os
 import re
 import socket
 import uuid
@@ -644,7 +645,7 @@ def _systemctl(tmp_path, monkeypatch, active_state):
     script = tmp_path / "systemctl"
     script.write_text("#!/bin/sh\nprintf 'LoadState=loaded\\nActiveState=%s\\nSubState=x\\n'\n" % active_state)
     script.chmod(0o755)
-    monkeypatch.setenv("PATH", "%s:%s" % (tmp_path, __import__("os").environ["PATH"]))
+    monkeypatch.setenv("PATH", "%s:%s" % (tmp_path, os.environ["PATH"]))
 
 
 def test_an_inactive_unit_skips_without_a_request(am, tmp_path, monkeypatch):
