@@ -16,7 +16,9 @@ benchmarks/stack/callback_plugins) and the artifact downloads (get_url tasks tha
    containers against the converged server, each time with an empty controller cache (so the
    downloads show that an artifact is fetched once per controller, not per host), then its no-op
    re-run; CPU and tasks per client host, and the CPU split into what a run costs once and what
-   each further client adds (the least-squares line through the fleet sizes).
+   each further client adds (the least-squares line through the fleet sizes); beside it, ansible-core's
+   own floor on the same clients (floor.yml: a play that does nothing, and what a task that runs a
+   module and one that runs none cost per client), the cost under any collection's run.
 
 Containers are created with tools/containers.yml and removed at the end. Artifacts come from the
 local test mirror unless VIGIL_TEST_ARTIFACTS=upstream. Run: `python3 benchmarks/stack/run.py`
@@ -148,6 +150,20 @@ def cost_line(points):
     return mean_y - slope * mean_x, slope
 
 
+def floor(inv, hosts, env, log):
+    """ansible-core's own cost on ``hosts``: the CPU of a play that does nothing, and what a task that runs a
+    module and one that runs none add per host (floor.yml's ten of each, by subtraction)."""
+    base = ["ansible-playbook", "-i", inv, "benchmarks/stack/floor.yml", "--limit", ",".join(hosts), "--tags"]
+    cpu = {}
+    for tags in ("start", "start,modules", "start,controller"):
+        before = cpu_children()
+        sh(base + [tags], env=env, log=log)
+        cpu[tags] = cpu_children() - before
+    per_task = 10.0 * len(hosts)
+    return {"start": cpu["start"], "module": (cpu["start,modules"] - cpu["start"]) / per_task,
+            "controller": (cpu["start,controller"] - cpu["start"]) / per_task}
+
+
 def mitogen_env(env):
     """The environment of a Mitogen run: its mitogen_linear strategy from the venv."""
     out = subprocess.run([os.path.join(ROOT, ".venv", "bin", "python"), "-c",
@@ -222,7 +238,7 @@ def main():
             client = ["ansible-playbook", "-i", inv, "playbooks/client.yml", "-e", "@" + varsfile]
             first = playbook(client, fleet_env, log, fresh)
             again = playbook(client, fleet_env, log, fresh)
-            fleet_rows.append((count, first, again))
+            fleet_rows.append((count, first, again, floor(inv, fresh, fleet_env, log)))
             containers(fresh, "absent", workdir, env)
     finally:
         containers(everything, "absent", workdir, env)
@@ -244,7 +260,7 @@ def main():
         print("| clients | converge wall s | converge CPU s per client | downloads | no-op wall s"
               " | no-op CPU s per client | no-op tasks per client | no-op changed |")
         print("|---|---|---|---|---|---|---|---|")
-        for count, first, again in fleet_rows:
+        for count, first, again, _floor in fleet_rows:
             per_client = sum(tasks(again, c) for c in again["hosts"]) / count
             print("| %d | %.1f | %.2f | %d | %.1f | %.2f | %.0f | %d |" % (
                 count, first["wall"], first["cpu"] / count, downloads(first), again["wall"], again["cpu"] / count,
@@ -255,6 +271,14 @@ def main():
             for label, index in (("converge", 1), ("no-op", 2)):
                 fixed, per_host = cost_line([(row[0], row[index]["cpu"]) for row in fleet_rows])
                 print("%s CPU: %.2f s per run + %.2f s per client" % (label, fixed, per_host))
+        print()
+        print("ansible-core's own floor on the same clients (benchmarks/stack/floor.yml): a play that does nothing,"
+              " and what one task adds per client")
+        print("| clients | empty play CPU s | per client | a module task, CPU s per client | a controller-side task,"
+              " CPU s per client |")
+        print("|---|---|---|---|---|")
+        for count, _first, _again, low in fleet_rows:
+            print("| %d | %.2f | %.2f | %.3f | %.3f |" % (count, low["start"], low["start"] / count, low["module"], low["controller"]))
     print("(log: %s)" % log)
 
 
