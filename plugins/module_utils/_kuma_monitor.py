@@ -809,10 +809,19 @@ class BulkFailure(VigilError):
         return out
 
 
+def start_paused(plans, names):
+    """Each planned monitor of ``names`` that does not exist yet is created paused (``paused_if_new``)."""
+    names = set(names)
+    for plan in plans:
+        if plan.item.name in names and plan.current is None and plan.item.state == "present" and not plan.item.pruned:
+            plan.item.options["active"] = False
+
+
 def apply(client, items, bulk, params, check_mode, diff_mode):
     """Plan every monitor (validation, no write), then write; returns the exit_json keyword arguments."""
     state = State(client, params["managed_by"])
     plans = plan_items(items, state)
+    start_paused(plans, params.get("paused_if_new") or ())
     if params.get("prune"):
         plans += prune_plans(items, state)
     counts = dict(created=0, updated=0, deleted=0, unchanged=0)

@@ -61,6 +61,17 @@ options:
       - Deleting a group leaves its members in place, at the top level.
     type: bool
     default: false
+  paused_if_new:
+    description:
+      - Names of monitors that start paused when this call creates them. A listed monitor that does
+        not exist yet is created with C(active) false, whatever its item says; one that exists is
+        written as its item says. RV(monitors) names the ones created (C(action) V(create)), so a
+        caller can put exactly the new ones in a maintenance before it resumes them, without a read
+        of its own first.
+      - Names this call does not list are ignored.
+    type: list
+    elements: str
+    default: []
   managed_by:
     description:
       - Value of the C(managed-by) tag the module puts on every monitor it writes. Use a value per
@@ -431,6 +442,7 @@ def main():
              name=dict(type="str"),
              monitors=dict(type="list", elements="dict"),
              prune=dict(type="bool", default=False),
+             paused_if_new=dict(type="list", elements="str", default=[]),
              managed_by=dict(type="str", default=_kuma_monitor.DEFAULT_MANAGED_BY)),
         mutually_exclusive=[("name", "monitors")],
         required_one_of=[("name", "monitors")],

@@ -293,6 +293,30 @@ def test_bulk_ten_then_noop_with_one_login(kuma):
     delete_all(kuma, names)
 
 
+def test_paused_if_new_pauses_only_the_monitors_the_call_creates(kuma):
+    old, fresh, other = unique("old"), unique("fresh"), unique("other")
+    common = {"type": "ping", "hostname": "127.0.0.1"}
+    assert kuma.run(MODULE, {"name": old, "type": "ping", "hostname": "127.0.0.1"})["changed"]
+    try:
+        args = {"monitors": [dict(common, name=old), dict(common, name=fresh), dict(common, name=other)],
+                "paused_if_new": [old, fresh, unique("not-listed")]}
+        result = kuma.run(MODULE, args, check=True)
+        assert [(m["name"], m["action"]) for m in result["monitors"]] == [(old, None), (fresh, "create"), (other, "create")]
+        assert not stored(kuma, fresh, other)
+        result = kuma.run(MODULE, args)
+        assert [(m["name"], m["action"], m["active"]) for m in result["monitors"]] == \
+            [(old, None, True), (fresh, "create", False), (other, "create", True)]
+        monitors = stored(kuma, old, fresh, other)
+        assert (monitors[old]["active"], monitors[fresh]["active"], monitors[other]["active"]) == (True, False, True)
+        # Once it exists the monitor is written as its item says: resumed by an item that asks for it,
+        # left paused by one that does not mention active.
+        assert not kuma.run(MODULE, args)["changed"]
+        result = kuma.run(MODULE, dict(args, monitors=[dict(common, name=fresh, active=True)]))
+        assert result["changed"] and result["monitors"][0]["action"] == "update" and stored(kuma, fresh)[fresh]["active"] is True
+    finally:
+        delete_all(kuma, [old, fresh, other])
+
+
 def test_prune_deletes_only_this_lists_monitors(kuma):
     owner, other_owner = unique("owner"), unique("other-owner")
     keep, drop, by_hand, others = unique("keep"), unique("drop"), unique("by-hand"), unique("other")
