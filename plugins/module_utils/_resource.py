@@ -89,6 +89,28 @@ class Resource(object):
         return self._call(self._delete, "deleted", client, None, current)
 
 
+class BulkFailure(VigilError):
+    """A write of a list failed part way through: names the object and what the call applied before it.
+
+    ``label`` names the object (``folder 'ops'``), ``applied`` the objects written before it,
+    ``results`` what the call returns for the objects done so far (under ``results_key``).
+    """
+
+    def __init__(self, label, cause, applied, results, results_key):
+        self.cause = cause
+        self.applied = applied
+        self.results = results
+        self.results_key = results_key
+        message = "%s: %s; applied before this failure: %s" % (label, cause, ", ".join(applied) if applied else "none")
+        super(BulkFailure, self).__init__(message)
+
+    def details(self):
+        out = dict(self.cause.details()) if isinstance(self.cause, VigilError) else {}
+        out["applied"] = self.applied
+        out[self.results_key] = self.results
+        return out
+
+
 class Result(object):
     """What ``ensure()`` did: ``action`` is create, update, delete or None."""
 

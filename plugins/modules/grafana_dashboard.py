@@ -225,23 +225,6 @@ _GTIME_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 6048
 _PLACEHOLDER = re.compile(r"\$\{(.+?)\}")
 
 
-class BulkFailure(VigilError):
-    """A write failed part way through: name the dashboard and what was applied before it."""
-
-    def __init__(self, entry, cause, applied, results):
-        self.cause = cause
-        self.applied = applied
-        self.results = results
-        message = "dashboard %r (%s): %s" % (entry["uid"], entry["source"], cause)
-        message += "; applied before this failure: %s" % (", ".join(applied) if applied else "none")
-        super(BulkFailure, self).__init__(message)
-
-    def details(self):
-        out = dict(self.cause.details())
-        out.update(applied=self.applied, dashboards=self.results)
-        return out
-
-
 def gtime_seconds(value):
     match = _GTIME.match(value)
     if not match:
@@ -500,7 +483,7 @@ def apply(module):
         try:
             res = _resource.ensure(client, resource, desired, params["state"], module.check_mode)
         except VigilError as err:
-            raise BulkFailure(entry, err, applied, results)
+            raise _resource.BulkFailure("dashboard %r (%s)" % (entry["uid"], entry["source"]), err, applied, results, "dashboards")
         obj = res.object or {"uid": entry["uid"], "title": (entry["json"] or {}).get("title"), "folder_uid": None,
                              "version": None, "url": None}
         obj.update(source=entry["source"], changed=res.changed, action=res.action)

@@ -78,3 +78,69 @@ def test_server_refusals_are_clean(grafana):
     stale = grafana.run("grafana_folder", {"uid": "v", "title": "V2"})
     assert stale["failed"] and "HTTP 412 (precondition failed (version mismatch))" in stale["msg"]
     assert "the folder has been changed by someone else" in stale["msg"]
+
+
+def test_folders_in_one_call_parents_first_then_nothing_to_write(grafana):
+    args = {"folders": [{"uid": "child", "title": "Child", "parent_uid": "top"}, {"uid": "top", "title": "Top"},
+                        {"uid": "other", "title": "Other"}]}
+    planned = grafana.run("grafana_folder", args, check=True)
+    assert planned["changed"] and [(f["uid"], f["action"]) for f in planned["folders"]] == \
+        [("top", "create"), ("other", "create"), ("child", "create")]
+    assert grafana.writes() == []
+
+    mark = grafana.mark()
+    done = grafana.run("grafana_folder", args, diff=True)
+    assert done["changed"] and [f["uid"] for f in done["folders"]] == ["top", "other", "child"]
+    assert [(r["method"], r["body"]["uid"]) for r in grafana.writes(mark)] == [("POST", "top"), ("POST", "other"), ("POST", "child")]
+    assert folders(grafana)["child"]["parent_uid"] == "top"
+    assert [d["after_header"] for d in done["diff"]] == ["top", "other", "child"]
+
+    mark = grafana.mark()
+    again = grafana.run("grafana_folder", args, diff=True)
+    assert not again["changed"] and again["diff"] == [] and grafana.writes(mark) == []
+    assert all(f["action"] is None and not f["changed"] for f in again["folders"])
+
+    # A title changed, a folder deleted (its child first), one kept: only those written.
+    mark = grafana.mark()
+    args = {"folders": [{"uid": "top", "title": "Top", "state": "absent"}, {"uid": "other", "title": "Renamed"},
+                        {"uid": "child", "parent_uid": "top", "state": "absent"}]}
+    changed = grafana.run("grafana_folder", args)
+    assert [(f["uid"], f["action"]) for f in changed["folders"]] == [("other", "update"), ("child", "delete"), ("top", "delete")]
+    assert [(r["method"], r["route"]) for r in grafana.writes(mark)] == \
+        [("PUT", "/api/folders/other"), ("DELETE", "/api/folders/child"), ("DELETE", "/api/folders/top")]
+    assert set(folders(grafana)) == {"other"}
+
+
+@pytest.mark.parametrize("items,message", [
+    ([{"uid": "a", "title": "A"}, {"uid": "a", "title": "again"}], "folders[3]: uid 'a' is listed twice"),
+    ([{"uid": "a"}], "folders[2] ('a'): a title is required to keep a folder"),
+    ([{"uid": "a", "title": "A", "parent_uid": "bad uid"}], "parent_uid 'bad uid' contains characters"),
+    ([{"uid": "a/b", "title": "A"}], "folders[2]: uid 'a/b' contains characters"),
+    (["a"], "unable to convert to dict"),
+    ([{"uid": "a", "title": "A", "colour": "red"}], "folders[2]: unknown option colour (an item takes uid, title"),
+    ([{"uid": "a", "title": "A", "parent_uid": "b"}, {"uid": "b", "title": "B", "parent_uid": "a"}], "form a loop"),
+])
+def test_a_bad_folder_item_writes_nothing(grafana, items, message):
+    grafana.run("grafana_folder", {"uid": "a", "title": "A before"})
+    mark = grafana.mark()
+    result = grafana.run("grafana_folder", {"folders": [{"uid": "z", "title": "Z"}] + items})
+    assert result["failed"] and message in result["msg"] and "\n" not in result["msg"], result["msg"]
+    assert grafana.writes(mark) == []
+
+
+def test_a_failed_write_names_the_folder_and_what_came_before(grafana):
+    grafana.run("grafana_folder", {"uid": "v", "title": "V"})
+    grafana.fake.inject("PUT", r"^/api/folders/v$", 412,
+                        {"status": "version-mismatch", "message": "the folder has been changed by someone else"})
+    result = grafana.run("grafana_folder", {"folders": [{"uid": "n", "title": "New"}, {"uid": "v", "title": "V2"},
+                                                        {"uid": "m", "title": "Never"}]})
+    assert result["failed"] and result["msg"].startswith("folder 'v': ") and "HTTP 412" in result["msg"]
+    assert result["msg"].endswith("applied before this failure: n") and result["applied"] == ["n"]
+    assert [f["uid"] for f in result["folders"]] == ["n"] and "m" not in folders(grafana)
+
+
+def test_uid_or_folders_but_not_both(grafana):
+    both = grafana.run("grafana_folder", {"uid": "a", "title": "A", "folders": [{"uid": "b", "title": "B"}]})
+    assert both["failed"] and "mutually exclusive" in both["msg"]
+    neither = grafana.run("grafana_folder", {"title": "A"})
+    assert neither["failed"] and "one of the following is required: uid, folders" in neither["msg"]
