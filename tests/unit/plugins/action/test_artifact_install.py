@@ -149,3 +149,21 @@ def test_no_tree():
 
 def test_module_is_documented():
     assert os.path.isfile(os.path.join(os.path.dirname(artifact_install.__file__), "..", "modules", "artifact_install.py"))
+
+
+def test_the_cache_digest_is_kept_beside_the_cache_not_in_the_unpacked_tree(tmp_path):
+    digest = cache(tmp_path)
+    have = {"/usr/local/bin/node_exporter": {"exists": True, "type": "file", "checksum": digest, "owner": "root", "group": "root",
+                                             "mode": "0755"}}
+    for _run in range(2):
+        act, _calls = action(dict(ACCOUNT, spec=spec(tmp_path)), {
+            "vigil.observability.system_account": lambda a: {"changed": False, "paths": have}})
+        assert not act.run(task_vars=VARS)["steps"]
+    assert len(os.listdir(tmp_path / "cache" / "checksums")) == 1
+    assert sorted(os.listdir(tmp_path / "cache" / "unpacked")) == [".unpacked-" + DIGEST, "node_exporter"]
+    # Another binary in the cache (a new unpack): found different, whatever was kept for the old one.
+    os.unlink(tmp_path / "cache" / "unpacked" / "node_exporter")
+    (tmp_path / "cache" / "unpacked" / "node_exporter").write_bytes(b"rebuilt")
+    act, _calls = action(dict(ACCOUNT, spec=spec(tmp_path)), {
+        "vigil.observability.system_account": lambda a: {"changed": False, "paths": have}})
+    assert [f["dest"] for f in act.run(task_vars=VARS)["files_changing"]] == ["/usr/local/bin/node_exporter"]
