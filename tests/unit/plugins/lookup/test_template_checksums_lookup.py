@@ -13,7 +13,7 @@ from ansible_collections.vigil.observability.plugins.lookup.template_checksums i
 def test_the_copy_for_each_template_is_shallow_as_the_template_actions():
     shared = _CopiedShallow({"nested": {"ports": [1]}, "name": "x"})
     copied = copy.deepcopy(shared)
-    assert copied == shared and copied is not shared and type(copied) is dict
+    assert copied == shared and copied is not shared and not isinstance(copied, _CopiedShallow)
     assert copied["nested"] is shared["nested"]
     copied["item"] = {"src": "a.j2"}
     copied.update(template_path="a.j2")
