@@ -11,7 +11,6 @@ from ansible.utils.hashing import checksum_s
 from ansible_collections.vigil.observability.plugins.plugin_utils.filters.artifact_plan import artifact_plan
 from ansible_collections.vigil.observability.plugins.plugin_utils.filters.paths_to_change import paths_to_change
 from ansible_collections.vigil.observability.plugins.plugin_utils.action_modules import run_module
-from ansible_collections.vigil.observability.plugins.plugin_utils.local_checksums import cached_checksum
 from ansible_collections.vigil.observability.plugins.test.artifact_cached import artifact_cached
 
 _PLATFORM = ["!all", "!min", "platform"]
@@ -87,10 +86,9 @@ class ActionModule(ActionBase):
             state = account.get("paths") or {}
             steps = not cached
             if cached:
-                # The SHA-1 of each source in the cache, as the copy action compares it (kept beside the
-                # cache after the first host: local_checksums).
-                sums = [cached_checksum(str(item["src"]), job["cache"] + "/checksums") for item in job["files"]]
-                files_changing = paths_to_change(job["files"], state, checksums=sums, owner="root", group="root")
+                # The SHA-1 of each source in the cache is kept beside the cache after the first host.
+                files_changing = paths_to_change(job["files"], state, owner="root", group="root", local_src=True,
+                                                 checksum_store=job["cache"] + "/checksums")
                 steps = bool(files_changing) or tree_differs(job, state)
         except AnsibleError as error:
             return dict(result, failed=True, msg=str(error).strip())

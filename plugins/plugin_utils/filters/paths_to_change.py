@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 from ansible.utils.hashing import checksum as controller_checksum
 from ansible_collections.vigil.observability.plugins.plugin_utils.filter_args import fail
+from ansible_collections.vigil.observability.plugins.plugin_utils.local_checksums import cached_checksum
 
 _OCTAL = re.compile(r"^0?[0-7]{3,4}$")
 
@@ -46,13 +47,14 @@ def _differs(item, have, want_type, checksum, owner, group, mode):
 
 
 def paths_to_change(items, state, checksums=None, path_key="dest", kind="file", owner=None, group=None, mode=None,
-                    local_src=False):
+                    local_src=False, checksum_store=None):
     """The items of ``items`` whose path differs on the host from what the step would write.
 
     ``state`` is the ``paths`` result of ``vigil.observability.paths_info`` for those paths. An item
     differs when its path is missing or of another type, when a file's SHA-1 is not the wanted one
     (``checksums``, one per item, from ``template_checksums``; or, with ``local_src``, the SHA-1 of
-    the item's ``src`` on the controller), when a link does not point at the item's ``src`` (the
+    the item's ``src`` on the controller, kept in ``checksum_store`` when one is given, so a file of the
+    artifact cache is hashed once, not once per host and run), when a link does not point at the item's ``src`` (the
     target as ``file state=link`` writes it), or when its owner, group or octal mode (the item's own,
     else the defaults given here) is not the wanted one. Whatever cannot be compared here (a
     symbolic mode, a directory as the source of a copy, no checksum) counts as different: the step
@@ -78,7 +80,8 @@ def paths_to_change(items, state, checksums=None, path_key="dest", kind="file", 
                 checksum = checksums[index]
             elif local_src:
                 # What the copy action compares: None for a missing file or a directory.
-                checksum = controller_checksum(str(item.get("src") or ""))
+                src = str(item.get("src") or "")
+                checksum = cached_checksum(src, checksum_store) if checksum_store else controller_checksum(src)
         if _differs(item, state.get(str(item[path_key])), kind, checksum, owner, group, mode):
             out.append(item)
     return out

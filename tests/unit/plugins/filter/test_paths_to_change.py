@@ -59,6 +59,15 @@ def test_local_source_checksum(tmp_path):
     assert paths_to_change([item], {"/usr/local/bin/x": FILE}, local_src=True) == [item]
     folder = dict(item, src=str(tmp_path))  # a directory as the source: the copy decides
     assert paths_to_change([folder], {"/usr/local/bin/x": dict(FILE, checksum=digest)}, local_src=True) == [folder]
+    # With a store: the same answers, the digest kept there once.
+    store = tmp_path / "checksums"
+    for _run in range(2):
+        assert paths_to_change([item], {"/usr/local/bin/x": dict(FILE, checksum=digest)}, local_src=True,
+                               checksum_store=str(store)) == []
+        assert paths_to_change([item], {"/usr/local/bin/x": FILE}, local_src=True, checksum_store=str(store)) == [item]
+    assert len(list(store.iterdir())) == 1
+    assert paths_to_change([folder], {"/usr/local/bin/x": dict(FILE, checksum=digest)}, local_src=True,
+                           checksum_store=str(store)) == [folder]
 
 
 @pytest.mark.parametrize("args, message", [
